@@ -1,0 +1,131 @@
+"""Descriptors: reading them (file, stdin, or ``META-INF/mtad.yaml`` inside an ``.mtar``), ordering
+the extension chain, and merging it into the view the deployer would see.
+
+The merged view keeps, for every value, the position in the file it came from, so a rule that
+finds a fault in a value set by an ``.mtaext`` points into that ``.mtaext``.
+"""
+from __future__ import annotations
+
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any, List, Optional
+
+from .diagnostics import Diagnostic, Loc, make
+from .errors import InputError
+from .rules import extensions as ext_rules
+from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text, value_loc
+
+MTAR_DESCRIPTOR = "META-INF/mtad.yaml"
+
+
+@dataclass
+class Document:
+    """One file as read: its display name, text and tree (None when it did not parse)."""
+
+    file: str
+    text: str
+    data: Any
+    kind: str  # "mtad", "mta" or "mtaext"
+    archive: Optional[str] = None  # the .mtar it came from
+
+    @property
+    def id(self) -> Optional[str]:
+        value = self.data.get("ID") if isinstance(self.data, YMap) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def schema_major(self) -> Optional[str]:
+        if not isinstance(self.data, YMap) or "_schema-version" not in self.data:
+            return None
+        return raw_text(self.data, "_schema-version").strip().split(".")[0] or None
+
+
+@dataclass
+class Descriptor:
+    main: Document
+    extensions: List[Document] = field(default_factory=list)  # in chain order
+    merged: Any = None
+    diagnostics: List[Diagnostic] = field(default_factory=list)  # reading and merging
+
+
+def read_bytes(path: str) -> tuple:
+    """(display name, bytes, archive) for a file, ``-`` (stdin) or an ``.mtar``."""
+    if path == "-":
+        return "<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1), None
+    fs_path = FsPath(path)
+    if fs_path.suffix.lower() == ".mtar":
+        return f"{path}!/{MTAR_DESCRIPTOR}", read_mtar_descriptor(fs_path), path
+    try:
+        with open(fs_path, "rb") as handle:
+            return path, handle.read(MAX_BYTES + 1), None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory; give the descriptor file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_mtar_descriptor(path: FsPath) -> bytes:
+    """``META-INF/mtad.yaml`` of an MTA archive, refusing oversized members before reading."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            try:
+                info = archive.getinfo(MTAR_DESCRIPTOR)
+            except KeyError:
+                raise InputError(f"{path}: not an MTA archive: it has no {MTAR_DESCRIPTOR}") from None
+            if info.file_size > MAX_BYTES:
+                raise InputError(f"{path}: {MTAR_DESCRIPTOR} is {info.file_size:,} bytes; the "
+                                 f"limit is {MAX_BYTES:,}")
+            with archive.open(info) as member:
+                return member.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable MTA archive ({exc})") from None
+
+
+def kind_of(name: str, data: Any) -> str:
+    lowered = name.lower()
+    if lowered.endswith(".mtaext") or (isinstance(data, YMap) and "extends" in data):
+        return "mtaext"
+    base = lowered.rsplit("/", 1)[-1]
+    if base.endswith(("mta.yaml", "mta.yml")) and not base.endswith("mtad.yaml"):
+        return "mta"
+    return "mtad"
+
+
+def read_document(path: str) -> tuple:
+    """(Document, diagnostics). Raises InputError only when the input cannot be read at all."""
+    name, data, archive = read_bytes(path)
+    text, problems = decode(data, name)
+    if text is None:
+        return Document(name, "", None, kind_of(name, None), archive), problems
+    tree, problems = load_text(text, name)
+    if tree is None and not problems:
+        problems = [make("Y005", Loc(name, 1, 1), "the descriptor is empty")]
+    elif tree is not None and not isinstance(tree, YMap):
+        problems.append(make("Y005", value_loc(tree, 0) if isinstance(tree, YSeq) else Loc(name, 1, 1),
+                             "a descriptor must be a mapping (ID, version, modules, ...)"))
+        tree = None
+    return Document(name, text, tree, kind_of(name, tree), archive), problems
+
+
+def load(path: str, extension_paths: List[str]) -> Descriptor:
+    """Read a descriptor and its extension descriptors, order the chain and merge it."""
+    main, problems = read_document(path)
+    descriptor = Descriptor(main, diagnostics=list(problems))
+    extensions = []
+    for ext_path in extension_paths:
+        doc, problems = read_document(ext_path)
+        descriptor.diagnostics.extend(problems)
+        if doc.data is not None:
+            extensions.append(doc)
+    if main.data is None:
+        return descriptor
+    descriptor.extensions = ext_rules.order_chain(main, extensions, descriptor.diagnostics)
+    merged = main.data
+    for ext in descriptor.extensions:
+        merged = ext_rules.merge(merged, ext, main, descriptor.diagnostics)
+    descriptor.merged = merged
+    return descriptor

@@ -1,0 +1,95 @@
+"""The Diagnostic value: one finding about a descriptor, with its place twice (file:line:col and
+the key path), and the registry of stable codes.
+
+Each rule module declares its codes in a ``CODES`` dict (code -> (severity, one-line summary)); the
+README lists every code, and a test keeps the two in step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional, Tuple, Union
+
+PathPart = Union[str, int]
+Path = Tuple[PathPart, ...]
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A 1-based position in a file; ``index`` is the 0-based character offset."""
+
+    file: str
+    line: int
+    column: int
+    index: int = 0
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    file: str
+    line: int
+    column: int
+    code: str
+    severity: str  # "error" | "warning"
+    message: str
+    path: str = ""
+    hint: Optional[str] = None
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code, "severity": self.severity, "message": self.message,
+            "file": self.file, "line": self.line, "column": self.column,
+            "path": self.path, "hint": self.hint,
+        }
+
+
+def format_path(path: Iterable[PathPart]) -> str:
+    """``("modules", 0, "parameters", "name")`` -> ``modules[0].parameters.name``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+# Codes for reading and loading; rule modules add their own.
+CODES = {
+    "Y001": ("error", "YAML syntax error"),
+    "Y002": ("error", "duplicate key in a mapping"),
+    "Y003": ("error", "input refused: not UTF-8, too large, too deep, or too many alias expansions"),
+    "Y004": ("error", "unsafe or unknown YAML tag"),
+    "Y005": ("error", "the document is not a mapping, or holds several documents"),
+    "Y006": ("error", "a merge key (<<) whose value is not a mapping or a list of mappings"),
+    "Y007": ("warning", "unknown local tag (such as !sensitive); the value is read as a string"),
+}
+
+
+def make(code: str, loc: Loc, message: str, path: Path = (), hint: Optional[str] = None,
+         severity: Optional[str] = None) -> Diagnostic:
+    """Build a Diagnostic; the severity comes from the code's registry entry unless given."""
+    if severity is None:
+        severity = all_codes()[code][0]
+    return Diagnostic(loc.file, loc.line, loc.column, code, severity, message,
+                      format_path(path), hint)
+
+
+_ALL: dict = {}
+
+
+def all_codes() -> dict:
+    """Every known code, gathered once from the rule modules."""
+    if not _ALL:
+        from .rules import RULE_MODULES
+        _ALL.update(CODES)
+        for module in RULE_MODULES:
+            _ALL.update(module.CODES)
+    return _ALL
+
+
+def suggest(word: str, choices: Iterable[str]) -> Optional[str]:
+    """The closest known name, for "did you mean" hints."""
+    import difflib
+
+    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return match[0] if match else None

@@ -1,0 +1,45 @@
+"""Rule families, one module each. A rule module has ``CODES`` (code -> (severity, summary)) and
+``check(ctx)``, which reports findings through ``ctx.report``; its docstring is its documentation.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, List, Optional, Tuple
+
+from ..diagnostics import Diagnostic, Path, make
+from ..yaml_io import YMap, YSeq, key_loc, value_loc
+from . import extensions, neo, references, sfsf, structure
+
+RULE_MODULES = (structure, references, extensions, neo, sfsf)
+
+
+class Context:
+    """What a rule sees: the merged descriptor, the platform profile, and a place to report."""
+
+    def __init__(self, descriptor, platform: str) -> None:
+        self.descriptor = descriptor
+        self.data: YMap = descriptor.merged
+        self.platform = platform  # "neo" or "generic"
+        self.diagnostics: List[Diagnostic] = []
+
+    def report(self, code: str, container: Any, key: Any, message: str, path: Path,
+               hint: Optional[str] = None, at_key: bool = False) -> None:
+        """Report at ``container[key]`` (or at the key itself with ``at_key``)."""
+        loc = key_loc(container, key) if at_key else value_loc(container, key)
+        self.diagnostics.append(make(code, loc, message, path, hint))
+
+    def items(self, section: str) -> Iterator[Tuple[int, YMap]]:
+        """The mappings of ``modules`` or ``resources`` with their indexes; other shapes skipped."""
+        seq = self.data.get(section) if isinstance(self.data, YMap) else None
+        if isinstance(seq, YSeq):
+            for index, item in enumerate(seq):
+                if isinstance(item, YMap):
+                    yield index, item
+
+
+def run(descriptor, platform: str) -> List[Diagnostic]:
+    """All rule families over one (merged) descriptor."""
+    ctx = Context(descriptor, platform)
+    if isinstance(ctx.data, YMap):
+        for module in RULE_MODULES:
+            module.check(ctx)
+    return ctx.diagnostics

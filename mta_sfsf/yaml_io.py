@@ -1,0 +1,315 @@
+"""Every ruamel.yaml setting in one place: reading a descriptor into plain Python values that
+remember where each key and value stood.
+
+Why events and not ``YAML().load``: the round-trip loader is the slow part of any validator, and
+composing recurses (the C composer crashes on very deep nesting). Building the tree from the parser's
+event stream is iterative, lets us bound depth and alias expansion *while* parsing, keeps every
+position, and sees duplicate keys, which the loaders hide.
+
+Scalars resolve with the YAML 1.2 core schema (ruamel's default): ``yes`` is a string, ``true`` a
+bool, ``3.1`` a float. The original text of every non-string scalar is kept (``YMap.raws``), so a
+version such as ``3.10`` is never compared as a float.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+from .diagnostics import Diagnostic, Loc, make
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 200
+MAX_NODES = 1_000_000  # values after alias expansion; a 1,000-module descriptor has ~50,000
+
+_TAG = "tag:yaml.org,2002:"
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?(?:[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+class YMap(dict):
+    """A mapping that knows where it, its keys and its values are.
+
+    ``spans[key]`` is (start of key, end of value) as character offsets, for byte-exact splicing.
+    """
+
+    __slots__ = ("loc", "key_locs", "value_locs", "spans", "raws", "end")
+
+    def __init__(self, loc: Loc) -> None:
+        super().__init__()
+        self.loc = loc
+        self.key_locs: Dict[str, Loc] = {}
+        self.value_locs: Dict[str, Loc] = {}
+        self.spans: Dict[str, Tuple[int, int]] = {}
+        self.raws: Dict[str, str] = {}
+        self.end = 0
+
+
+class YSeq(list):
+    """A sequence that knows where it and each item are."""
+
+    __slots__ = ("loc", "item_locs", "spans", "end")
+
+    def __init__(self, loc: Loc) -> None:
+        super().__init__()
+        self.loc = loc
+        self.item_locs: List[Loc] = []
+        self.spans: List[Tuple[int, int]] = []
+        self.end = 0
+
+
+def value_loc(container: Any, key: Any) -> Loc:
+    """Where ``container[key]`` stands (the container itself when unknown)."""
+    if isinstance(container, YMap):
+        return container.value_locs.get(key, container.loc)
+    if isinstance(container, YSeq) and isinstance(key, int) and 0 <= key < len(container.item_locs):
+        return container.item_locs[key]
+    return container.loc
+
+
+def key_loc(container: Any, key: Any) -> Loc:
+    """Where the key ``key`` of a mapping stands."""
+    if isinstance(container, YMap):
+        return container.key_locs.get(key, container.loc)
+    return value_loc(container, key)
+
+
+def raw_text(container: YMap, key: str) -> str:
+    """A scalar as written (``3.10`` stays ``3.10``)."""
+    if key in container.raws:
+        return container.raws[key]
+    value = container.get(key)
+    return "" if value is None else str(value)
+
+
+def decode(data: bytes, file: str) -> Tuple[Optional[str], List[Diagnostic]]:
+    """UTF-8 (an optional BOM is dropped) or a clear refusal with the place of the first bad byte."""
+    if len(data) > MAX_BYTES:
+        return None, [make("Y003", Loc(file, 1, 1), f"input is {len(data):,} bytes; the limit is "
+                           f"{MAX_BYTES:,} bytes")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [make("Y003", Loc(file, line, column, exc.start),
+                           f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+                           hint="save the file as UTF-8")]
+
+
+def _parser(pure: bool = False):
+    from ruamel.yaml import YAML
+
+    try:
+        return YAML(typ="safe", pure=pure)
+    except Exception:  # no C extension here: the pure-Python parser gives the same events
+        return YAML(typ="safe", pure=True)
+
+
+def _scalar(value: str, tag: Optional[str], plain: bool) -> Tuple[Any, Optional[str]]:
+    """Resolve a scalar; returns (value, problem) where problem names an unsafe tag."""
+    if tag is not None and tag != "!":
+        if tag.startswith(_TAG):
+            kind = tag[len(_TAG):]
+            if kind == "str" or kind in ("binary", "timestamp"):
+                return value, None
+            if kind in ("int", "float", "bool", "null"):
+                resolved = _resolve_plain(value)
+                return resolved, None
+            return value, f"the tag !!{kind} is not allowed in a descriptor"
+        return value, None  # a local tag such as !sensitive: the value stays a string
+    if not plain:
+        return value, None
+    return _resolve_plain(value), None
+
+
+def _resolve_plain(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        text = value.replace("_", "")
+        try:
+            return int(text, 0) if text.lstrip("+-").startswith(("0o", "0x")) else int(text)
+        except ValueError:
+            return value
+    if _FLOAT.match(value) and value not in (".", "-.", "+."):
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    return value
+
+
+def _loc(file: str, mark) -> Loc:
+    return Loc(file, mark.line + 1, mark.column + 1, mark.index)
+
+
+class _Refused(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+def load_text(text: str, file: str, pure: bool = False) -> Tuple[Any, List[Diagnostic]]:
+    """Parse one YAML document into YMap/YSeq/scalars. Never raises for bad input."""
+    if not pure:
+        diagnostics: List[Diagnostic] = []
+        try:
+            return _build(_parser().parse(text), file, diagnostics), diagnostics
+        except _Refused as refused:
+            return None, diagnostics + [refused.diagnostic]
+        except Exception:
+            # libyaml follows YAML 1.1 and rejects some YAML 1.2 text (``[https://x]``) that the
+            # deployers accept; the pure-Python parser decides, and words the error if any.
+            pass
+    return _load_pure(text, file)
+
+
+def _load_pure(text: str, file: str) -> Tuple[Any, List[Diagnostic]]:
+    diagnostics: List[Diagnostic] = []
+    try:
+        root = _build(_parser(pure=True).parse(text), file, diagnostics)
+    except _Refused as refused:
+        return None, diagnostics + [refused.diagnostic]
+    except RecursionError:
+        return None, [make("Y003", Loc(file, 1, 1), "the document is nested too deeply")]
+    except Exception as exc:  # ruamel's MarkedYAMLError and friends
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        loc = _loc(file, mark) if mark is not None else Loc(file, 1, 1)
+        problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
+        context = getattr(exc, "context", None)
+        message = f"{context}: {problem}" if context else str(problem)
+        return None, diagnostics + [make("Y001", loc, message)]
+    return root, diagnostics
+
+
+def _build(events, file: str, diagnostics: List[Diagnostic]) -> Any:
+    """Turn parser events into YMap/YSeq trees, iteratively."""
+    # A frame is [container, pending key (maps), key location, key start, expanded count,
+    # anchor, merge sources].
+    stack: List[list] = []
+    anchors: Dict[str, Tuple[Any, int]] = {}
+    root: Any = None
+    documents = 0
+    expanded = 0
+
+    def add(value: Any, loc: Loc, start: int, end: int, size: int, raw: Optional[str]) -> None:
+        nonlocal root, expanded
+        expanded += size
+        if expanded > MAX_NODES:
+            raise _Refused(make("Y003", loc, f"more than {MAX_NODES:,} values after alias "
+                                "expansion (an alias bomb?)"))
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        frame[4] += size
+        container = frame[0]
+        if isinstance(container, YSeq):
+            container.append(value)
+            container.item_locs.append(loc)
+            container.spans.append((start, end))
+            return
+        if frame[1] is _NO_KEY:
+            if isinstance(value, (YMap, YSeq)):
+                raise _Refused(make("Y001", loc, "a mapping key must be a scalar"))
+            frame[1] = "" if value is None else (raw if raw is not None else str(value))
+            frame[2] = loc
+            frame[3] = start
+            return
+        key, kloc = frame[1], frame[2]
+        frame[1] = _NO_KEY
+        if key == "<<" and frame[7]:
+            frame[6].append((value, loc))
+            return
+        if key in container:
+            first = container.key_locs[key]
+            diagnostics.append(make(
+                "Y002", kloc, f"duplicate key '{key}' (first at line {first.line}, column "
+                f"{first.column}); the MTA deployer keeps the last one, other tools the first"))
+        container[key] = value
+        container.key_locs[key] = kloc
+        container.value_locs[key] = loc
+        container.spans[key] = (frame[3], end)
+        if raw is not None:
+            container.raws[key] = raw
+
+    for event in events:
+        name = type(event).__name__
+        if name == "ScalarEvent":
+            loc = _loc(file, event.start_mark)
+            plain = bool(event.implicit and event.implicit[0]) and not event.style
+            value, problem = _scalar(event.value, event.tag, plain)
+            if problem:
+                diagnostics.append(make("Y004", loc, problem))
+            elif event.tag and not event.tag.startswith(_TAG) and event.tag != "!":
+                diagnostics.append(make("Y007", loc, f"unknown tag {event.tag}; the value is "
+                                        "read as a plain string"))
+            merge_key = plain and event.value == "<<" and stack and stack[-1][1] is _NO_KEY
+            if merge_key:
+                stack[-1][7] = True
+            raw = event.value if not isinstance(value, str) else None
+            add(value, loc, event.start_mark.index, event.end_mark.index, 1, raw)
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+            loc = _loc(file, event.start_mark)
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(make("Y003", loc, f"nested more than {MAX_DEPTH} levels deep"))
+            if event.tag and event.tag.startswith(_TAG + "python"):
+                diagnostics.append(make("Y004", loc, f"the tag {event.tag} is not allowed in a "
+                                        "descriptor"))
+            container = YMap(loc) if name == "MappingStartEvent" else YSeq(loc)
+            stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False])
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            frame = stack.pop()
+            container = frame[0]
+            container.end = event.end_mark.index
+            for source, loc in frame[6]:
+                _apply_merge(container, source, loc, diagnostics)
+            size = frame[4] + 1
+            if frame[5]:
+                anchors[frame[5]] = (container, size)
+            add(container, container.loc, container.loc.index, container.end, 1, None)
+            if stack:  # the parent's size counts this whole subtree, for anchors that alias it
+                stack[-1][4] += size - 1
+        elif name == "AliasEvent":
+            loc = _loc(file, event.start_mark)
+            if event.anchor not in anchors:
+                raise _Refused(make("Y001", loc, f"found undefined alias '{event.anchor}'"))
+            value, size = anchors[event.anchor]
+            add(value, loc, event.start_mark.index, event.end_mark.index, size, None)
+        elif name == "DocumentStartEvent":
+            documents += 1
+            if documents > 1:
+                raise _Refused(make("Y005", _loc(file, event.start_mark),
+                                    "a descriptor is one YAML document; this file holds several"))
+    return root
+
+
+def _apply_merge(container: YMap, source: Any, loc: Loc, diagnostics: List[Diagnostic]) -> None:
+    """``<<: *base`` or ``<<: [*a, *b]``: keys written in the mapping win; earlier sources win."""
+    sources = source if isinstance(source, YSeq) else [source]
+    for item in sources:
+        if not isinstance(item, YMap):
+            diagnostics.append(make("Y006", loc, "the value of a merge key (<<) must be a "
+                                    "mapping or a list of mappings"))
+            continue
+        for key, value in item.items():
+            if key not in container:
+                container[key] = value
+                container.key_locs[key] = item.key_locs.get(key, loc)
+                container.value_locs[key] = item.value_locs.get(key, loc)
+                if key in item.raws:
+                    container.raws[key] = item.raws[key]
+
+
+_NO_KEY = object()
