@@ -1,0 +1,35 @@
+"""URL rules shared by the validator and the online commands: HTTPS everywhere, plain HTTP only
+for loopback addresses (local testing against a sandbox or an app on this machine).
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Optional
+from urllib.parse import urlsplit
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url_problem(url: str) -> Optional[str]:
+    """Why ``url`` is not acceptable as an absolute endpoint, or None when it is."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a malformed port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    del port
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "must be an absolute https:// URL"
+    if parts.username or parts.password:
+        return "must not carry credentials; they would be logged and stored in plain text"
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        return "plain http:// is allowed only for loopback addresses (localhost, 127.0.0.1, ::1)"
+    return None

@@ -1,0 +1,29 @@
+"""Shared test helpers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLE = ROOT / "sample-mta"
+
+
+@pytest.fixture
+def check(tmp_path):
+    """``check(source, name="mtad.yaml", extensions={"x.mtaext": text})`` -> sorted
+    [(code, line, column, path)], the one-line way to test a rule."""
+    from mta_sfsf.validate import check as validate
+
+    def run(source: str, name: str = "mtad.yaml", extensions: dict = None, platform: str = "auto"):
+        main = tmp_path / name
+        main.write_text(source, encoding="utf-8")
+        ext_paths = []
+        for ext_name, text in (extensions or {}).items():
+            (tmp_path / ext_name).write_text(text, encoding="utf-8")
+            ext_paths.append(str(tmp_path / ext_name))
+        _, diagnostics = validate(str(main), ext_paths, platform)
+        return [(d.code, d.line, d.column, d.path) for d in diagnostics]
+
+    return run
