@@ -1,11 +1,107 @@
-"""neo rules (to be written)."""
+"""The SAP BTP Neo profile, active when the platform is ``neo`` (a descriptor with
+``parameters.hcp-deployer-version`` or a Neo-only module type; ``--platform`` overrides). The
+facts come from SAP's Neo pages (``neo_types.py`` holds them as data and says where from).
+
+- ``_schema-version`` must be ``2.1`` or ``3.1`` (``2.1.0``, ``3.1.0`` too) (N001; versions that
+  no deployer knows are the structure rules' S007). Development descriptors (``mta.yaml``) are
+  exempt: the build tool writes the deployment descriptor's version.
+- ``hcp-deployer-version`` is required in a deployment descriptor and must be ``1.0.0``,
+  ``1.1.0`` or ``1.2.0`` (SAP's examples also write ``'1.0'`` and ``1.2``) (N002); ``1.0.0`` "is
+  going to be deprecated" (N004).
+- A version, or any text parameter, written as an unquoted number is read by YAML as a number
+  (``1.10`` becomes ``1.1``): quote it (N003, a warning). So is a boolean written ``yes``/``on``.
+  Versions are compared as text and numbers, never as floats.
+- Module and resource types must be the Neo ones (N005, with a suggestion).
+  ``com.sap.hcp.sfsf-connection`` and ``com.sap.hcp.sfsf-role-provider``, which SAP's own Benefits
+  sample uses but the documentation no longer lists, are warnings (N006). Development
+  descriptors are exempt (their types, such as ``html5``, are the build tool's).
+- Home page tiles were discontinued by SuccessFactors: the module type
+  ``com.sap.hcp.sfsf-home-page-tiles`` and the parameters ``sfsf-home-page-tiles`` and
+  ``sfsf-tiles`` are warnings (N007).
+- Parameters of ``com.sap.java``, ``java.tomcat`` and ``com.sap.hcp.html5``: an undocumented name
+  is a warning with a "did you mean" hint (N008), unless the descriptor uses it as a
+  ``${placeholder}``; ``name`` (and an HTML5 ``version``) are required (N009); types (N010);
+  allowed values, ranges (``minimum-processes``/``maximum-processes`` 1 to 99) and the name
+  length 1 to 255 (N011). ``runtime``, ``runtime-version`` and ``java-version`` outside the
+  table's list are warnings, not errors, because SAP's own examples use ``JRE 7``,
+  ``neo-java-web`` and ``runtime-version: 1`` (N012); so is ``JRE 17`` on a Tomcat runtime older
+  than 4.16, or ``JRE 11`` on 4.16 or newer. Both or neither of ``minimum-processes`` and
+  ``maximum-processes``, and minimum not above maximum (N013). ``rolling-update`` and
+  ``rolling-update-timeout`` need ``hcp-deployer-version`` 1.2.0 (N014).
+  ``compression-mime-types`` and ``compression-min-size`` only with ``compression: on`` (N015).
+  The ``sfsf-*`` parameters and ``role-provider`` are known names here; their contents are the
+  sfsf rules' job. An empty value, or one with a ``${...}``/``~{...}`` reference, is left alone:
+  it is filled at deploy time.
+
+On every platform: "Any sensitive data should be placed within the MTA extension descriptor".
+A non-empty literal value of a password-, secret-, token- or key-like parameter or property in
+the deployment descriptor (not in an ``.mtaext``) is an error (N020); the message never shows the
+value. A name is sensitive when its last word (words split at ``-``, ``_``, ``.`` and camelCase)
+ends with ``password``, ``passwd``, ``pwd``, ``passphrase``, ``secret``, ``token``, ``apikey``,
+``privatekey``, ``secretkey`` or ``accesskey``, or its last two words are ``<q> key`` with ``q``
+one of api, private, secret, access, client, signing, encryption, master, shared, account,
+subscription. So ``public-key``, ``key``, ``key-store``, ``token-url`` and ``password-policy`` are
+not. References (``${...}``, ``~{...}``) and ``<placeholders>`` are fine; the
+``sfsf-outbound-connections`` subtree is the sfsf rules' (F013).
+"""
 from __future__ import annotations
 
-CODES: dict = {}
+import re
+from typing import Any, Dict, Optional, Set, Tuple
+
+from ..diagnostics import suggest
+from ..yaml_io import YMap, YSeq, raw_text, value_loc
+from . import neo_types as T
+
+CODES = {
+    "N001": ("error", "a _schema-version the Neo environment does not support (2.1, 3.1)"),
+    "N002": ("error", "hcp-deployer-version missing, or not 1.0.0, 1.1.0 or 1.2.0"),
+    "N003": ("warning", "a version or text written as a number, or a boolean written as text: "
+                        "quote it, or write true/false"),
+    "N004": ("warning", "hcp-deployer-version 1.0.0, which SAP is deprecating"),
+    "N005": ("error", "a module or resource type the Neo environment does not support"),
+    "N006": ("warning", "a module type of SAP's samples that the Neo documentation no longer "
+                        "lists"),
+    "N007": ("warning", "home page tiles, discontinued by SuccessFactors"),
+    "N008": ("warning", "a parameter the Neo module type does not document; did you mean ...?"),
+    "N009": ("error", "a required parameter of a Neo module type is missing"),
+    "N010": ("error", "a Neo module parameter of the wrong type"),
+    "N011": ("error", "a Neo module parameter outside its allowed values, range or length"),
+    "N012": ("warning", "runtime, runtime-version or java-version outside the documented list"),
+    "N013": ("error", "minimum-processes without maximum-processes (or the reverse), or minimum "
+                      "above maximum"),
+    "N014": ("error", "a parameter that needs a newer hcp-deployer-version"),
+    "N015": ("warning", "compression-mime-types or compression-min-size without compression: on"),
+    "N020": ("error", "a literal password, secret, token or key in the deployment descriptor"),
+}
+
+SENSITIVE_HINT = ("Any sensitive data should be placed within the MTA extension descriptor: leave "
+                  "the value empty here and set it in an .mtaext, or use a reference such as "
+                  "~{resource/property}")
+QUOTE_ADVICE = ("To ensure that numeric values, such as product version and IDs, are not "
+                "automatically interpreted as numbers, always wrap them in single quotes")
+
+_VERSION = re.compile(r"^\d+(?:\.\d+){0,2}$")
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+_TEXT_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false"})
+_TYPE_NAMES = {"string": "a string", "quoted-string": "a quoted string", "boolean": "true or false",
+               "integer": "an integer", "list": "a list", "map": "a mapping (resource: <path>)"}
 
 
 def check(ctx) -> None:
-    return None
+    check_literal_secrets(ctx)
+    if ctx.platform != "neo":
+        return
+    kind = ctx.descriptor.main.kind
+    if kind != "mta":
+        _check_schema_version(ctx)
+    deployer = _check_deployer_version(ctx, kind)
+    placeholders = _placeholders(ctx.descriptor)
+    for index, module in ctx.items("modules"):
+        _check_module(ctx, index, module, kind, deployer, placeholders)
+    if kind != "mta":
+        for index, resource in ctx.items("resources"):
+            _check_resource_type(ctx, index, resource)
 
 
 # Types that exist only in the Neo environment (java.tomcat is also an XSA type, so it is no marker).
@@ -15,6 +111,8 @@ NEO_ONLY_TYPES = ("com.sap.java", "com.sap.hcp.", "com.sap.fiori", "com.sap.odp.
 
 def detect_platform(data) -> str:
     """``neo`` when the descriptor says so (hcp-deployer-version or a Neo-only type)."""
+    if not isinstance(data, dict):
+        return "generic"
     parameters = data.get("parameters")
     if isinstance(parameters, dict) and "hcp-deployer-version" in parameters:
         return "neo"
@@ -26,3 +124,349 @@ def detect_platform(data) -> str:
                 if isinstance(kind, str) and kind.startswith(NEO_ONLY_TYPES):
                     return "neo"
     return "generic"
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+def version_tuple(text: str) -> Optional[Tuple[int, int, int]]:
+    """``'1.2'`` -> (1, 2, 0); None unless the text is one to three dot-separated numbers."""
+    if not _VERSION.match(text):
+        return None
+    parts = [int(part) for part in text.split(".")]
+    return tuple(parts + [0] * (3 - len(parts)))  # type: ignore[return-value]
+
+
+def _unquoted_number(container: YMap, key: str) -> bool:
+    value = container.get(key)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_schema_version(ctx) -> None:
+    data = ctx.data
+    if data.get("_schema-version") is None:
+        return
+    text = raw_text(data, "_schema-version").strip()
+    parsed = version_tuple(text)
+    if parsed is None or parsed[0] not in (2, 3):
+        return  # not a version any deployer knows: the structure rules report it (S007)
+    supported = {version_tuple(v) for v in T.SCHEMA_VERSIONS}
+    where = ("_schema-version",)
+    if parsed not in supported or len(text.split(".")) < 2:
+        ctx.report("N001", data, "_schema-version", f"Version \"{text}\" is not supported by the "
+                   "Neo environment", where, hint="the supported versions are '2.1' and '3.1'")
+    elif _unquoted_number(data, "_schema-version"):
+        ctx.report("N003", data, "_schema-version", f"_schema-version {text} is written as a "
+                   "number", where, hint=f"{QUOTE_ADVICE}: '{text}'")
+
+
+def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
+    """Check ``parameters.hcp-deployer-version``; return it parsed, or None when unknown."""
+    parameters = ctx.data.get("parameters")
+    if not isinstance(parameters, YMap) or parameters.get("hcp-deployer-version") is None:
+        if kind == "mtad":
+            container, key = ((ctx.data, "parameters") if isinstance(parameters, YMap)
+                              else (ctx.data, "ID"))
+            ctx.report("N002", container, key, "Missing hcp-deployer-version: the Neo deployer "
+                       "needs the version of its deploy service", ("parameters",
+                       "hcp-deployer-version"), hint="add parameters: hcp-deployer-version: "
+                       "'1.2.0'", at_key=True)
+        return None
+    key = "hcp-deployer-version"
+    where = ("parameters", key)
+    value = parameters[key]
+    text = raw_text(parameters, key).strip()
+    parsed = version_tuple(text) if isinstance(value, (str, int, float)) else None
+    supported = [version_tuple(v) for v in T.DEPLOYER_VERSIONS]
+    if parsed is None or parsed not in supported or len(text.split(".")) < 2:
+        ctx.report("N002", parameters, key, f"hcp-deployer-version \"{text}\" is not supported",
+                   where, hint="the current supported versions are '1.0.0', '1.1.0' and '1.2.0'")
+        return None
+    if _unquoted_number(parameters, key):
+        ctx.report("N003", parameters, key, f"hcp-deployer-version {text} is written as a "
+                   "number", where, hint=f"{QUOTE_ADVICE}: '{text}'")
+    if parsed in [version_tuple(v) for v in T.DEPRECATED_DEPLOYER_VERSIONS]:
+        ctx.report("N004", parameters, key, f"Deployer version {text} (1.0.0) is going to be "
+                   "deprecated",
+                   where, hint="use version '1.1.0' and higher")
+    return parsed
+
+
+# --- types --------------------------------------------------------------------------------------
+
+def _check_module_type(ctx, index: int, module: YMap, mtype: str) -> None:
+    where = ("modules", index, "type")
+    name = module.get("name")
+    if mtype in T.MODULE_TYPES:
+        return
+    if mtype in T.DEPRECATED_MODULE_TYPES:
+        ctx.report("N007", module, "type", f"module \"{name}\": {mtype} registers home page "
+                   "tiles; the support of the Home Page tiles in SAP SuccessFactors has been "
+                   "discontinued", where, hint="remove the module; use the latest home page")
+    elif mtype in T.SAMPLE_MODULE_TYPES:
+        ctx.report("N006", module, "type", f"module \"{name}\": type {mtype} is used by SAP's "
+                   "Benefits sample but is not among the module types SAP documents for Neo",
+                   where, hint="on com.sap.java or java.tomcat, the sfsf-connections and "
+                   "role-provider parameters do the same")
+    else:
+        ctx.report("N005", module, "type", f"Unsupported module type \"{mtype}\" for the Neo "
+                   "environment", where, hint=_type_hint(mtype, T.MODULE_TYPES))
+
+
+def _check_resource_type(ctx, index: int, resource: YMap) -> None:
+    rtype = resource.get("type")
+    if rtype is None or not isinstance(rtype, str) or rtype in T.RESOURCE_TYPES:
+        return
+    ctx.report("N005", resource, "type", f"Unsupported resource type \"{rtype}\" for the Neo "
+               "environment", ("resources", index, "type"),
+               hint=_type_hint(rtype, T.RESOURCE_TYPES + ("(no type)",)))
+
+
+def _type_hint(word: str, choices: tuple) -> str:
+    match = suggest(word, choices)
+    if match:
+        return f"did you mean \"{match}\"?"
+    return "the Neo environment supports: " + ", ".join(choices)
+
+
+# --- module parameters --------------------------------------------------------------------------
+
+def _placeholders(descriptor) -> Set[str]:
+    """Names used as ``${name}`` anywhere in the chain: such parameters are the author's own."""
+    names: Set[str] = set()
+    for document in [descriptor.main] + list(descriptor.extensions):
+        if "${" in document.text:
+            names.update(_PLACEHOLDER.findall(document.text))
+    return names
+
+
+def _is_deferred(value: Any) -> bool:
+    """Empty (filled by an extension or at deploy time) or holding a reference."""
+    return value is None or value == "" or (isinstance(value, str) and ("${" in value
+                                                                       or "~{" in value))
+
+
+def _check_module(ctx, index: int, module: YMap, kind: str,
+                  deployer: Optional[Tuple[int, int, int]], placeholders: Set[str]) -> None:
+    mtype = module.get("type")
+    if not isinstance(mtype, str):
+        return
+    if kind != "mta":
+        _check_module_type(ctx, index, module, mtype)
+    parameters = module.get("parameters")
+    path = ("modules", index, "parameters")
+    name = module.get("name")
+    if isinstance(parameters, YMap):
+        for key in T.DEPRECATED_PARAMETERS:
+            if key in parameters:
+                ctx.report("N007", parameters, key, f"module \"{name}\": {key} registers home "
+                           "page tiles; the support of the Home Page tiles in SAP SuccessFactors "
+                           "has been discontinued", path + (key,),
+                           hint="remove it; use the latest home page", at_key=True)
+    table = T.MODULE_PARAMETERS.get(mtype)
+    if table is None:
+        return
+    if not isinstance(parameters, YMap):
+        if parameters is None:
+            _report_missing(ctx, module, table, YMap(module.loc), path, name, mtype)
+        return
+    _report_missing(ctx, module, table, parameters, path, name, mtype)
+    for key, value in parameters.items():
+        spec = table.get(key)
+        here = path + (key,)
+        if spec is None:
+            if key not in placeholders:
+                match = suggest(key, table)
+                ctx.report("N008", parameters, key, f"module \"{name}\": unknown parameter "
+                           f"\"{key}\" for module type {mtype}", here,
+                           hint=f"did you mean \"{match}\"?" if match else "see the "
+                           f"{mtype} parameter table in SAP's Neo documentation", at_key=True)
+            continue
+        if key in T.SFSF_OWNED or _is_deferred(value):
+            continue
+        text = _check_value_type(ctx, parameters, key, value, spec, here)
+        if text is not None:
+            _check_value(ctx, parameters, key, value, text, spec, here, deployer, mtype)
+    _check_processes(ctx, parameters, path)
+    _check_compression(ctx, parameters, path)
+    if mtype == "java.tomcat":
+        _check_tomcat_java(ctx, parameters, path)
+
+
+def _report_missing(ctx, module: YMap, table: Dict[str, dict], parameters: YMap, path: tuple,
+                    name: Any, mtype: str) -> None:
+    for key, spec in table.items():
+        if spec["required"] and key not in parameters:
+            container, at = (module, "parameters") if "parameters" in module else (module, "type")
+            ctx.report("N009", container, at, f"module \"{name}\": missing required parameter "
+                       f"\"{key}\" of module type {mtype}", path + (key,), at_key=True)
+
+
+def _check_value_type(ctx, parameters: YMap, key: str, value: Any, spec: dict,
+                      here: tuple) -> Optional[str]:
+    """Report a wrong type; return the value as text for the value checks, or None."""
+    kind = spec["type"]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in ("string", "quoted-string"):
+        if isinstance(value, str):
+            return value
+        if number:
+            text = raw_text(parameters, key)
+            read = "" if str(value) == text else f" (YAML reads it as {value!r})"
+            ctx.report("N003", parameters, key, f"{key} {text} is written as a number{read}",
+                       here, hint=f"{QUOTE_ADVICE}: '{text}'")
+            return text
+    elif kind == "boolean":
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, str) and value.lower() in _TEXT_BOOLEANS:
+            ctx.report("N003", parameters, key, f"{key} is the text \"{value}\", not a boolean; "
+                       "YAML readers disagree on such words", here, hint="write true or false "
+                       "without quotes")
+            return None
+    elif kind == "integer":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    elif kind == "list" and isinstance(value, YSeq):
+        return None
+    elif kind == "map" and isinstance(value, YMap):
+        return None
+    ctx.report("N010", parameters, key, f"Invalid type for parameter \"{key}\": expected "
+               f"{_TYPE_NAMES[kind]}", here)
+    return None
+
+
+def _check_value(ctx, parameters: YMap, key: str, value: Any, text: str, spec: dict, here: tuple,
+                 deployer: Optional[Tuple[int, int, int]], mtype: str) -> None:
+    if "values" in spec and text not in spec["values"]:
+        match = next((v for v in spec["values"] if v.lower() == text.lower()), None)
+        match = match or suggest(text, spec["values"])
+        ctx.report("N011", parameters, key, f"\"{text}\" is not a valid {key}; the available "
+                   "values are " + ", ".join(spec["values"]), here,
+                   hint=f"did you mean \"{match}\"?" if match else None)
+    if "range" in spec and isinstance(value, int):
+        low, high = spec["range"]
+        if not low <= value <= high:
+            ctx.report("N011", parameters, key, f"{key} is {value}; the allowed range is from "
+                       f"{low} to {high}", here)
+    if "length" in spec:
+        low, high = spec["length"]
+        if not low <= len(text) <= high:
+            ctx.report("N011", parameters, key, f"The {key} value length has to be between {low} "
+                       f"and {high} symbols (it has {len(text)})", here)
+    if "documented" in spec:
+        documented = spec["documented"]
+        shown = text.split(".")[0] if key == "runtime-version" else text
+        if shown not in documented:
+            ctx.report("N012", parameters, key, f"{mtype} documents only {key} "
+                       + ", ".join(f"'{v}'" for v in documented) + f", not '{text}'", here,
+                       hint="SAP's own examples use other values; check that the Neo runtime "
+                       "still offers it")
+    since = spec.get("since-deployer")
+    if since and deployer is not None and deployer < version_tuple(since):
+        ctx.report("N014", parameters, key, f"{key}: at least hcp-deployer-version {since} is "
+                   "required", here, hint=f"set parameters: hcp-deployer-version: '{since}'")
+
+
+def _check_processes(ctx, parameters: YMap, path: tuple) -> None:
+    low, high = "minimum-processes", "maximum-processes"
+    given = [key for key in (low, high) if parameters.get(key) is not None]
+    if len(given) == 1:
+        ctx.report("N013", parameters, given[0], f"You either have to use both the {low} and "
+                   f"{high} parameters, or neither", path + (given[0],), at_key=True)
+        return
+    lowest, highest = parameters.get(low), parameters.get(high)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in (lowest, highest)) \
+            and lowest > highest:
+        ctx.report("N013", parameters, low, f"The {low} ({lowest}) should be equal to or lower "
+                   f"than the {high} value ({highest})", path + (low,))
+
+
+def _check_compression(ctx, parameters: YMap, path: tuple) -> None:
+    compression = parameters.get("compression")
+    if compression == "on" or _is_deferred(compression) and "compression" in parameters:
+        return
+    for key in ("compression-mime-types", "compression-min-size"):
+        if key in parameters:
+            ctx.report("N015", parameters, key, f"Explicitly specify {key} only when you use the "
+                       f"compression value on (it is {compression or 'off, the default'})",
+                       path + (key,), at_key=True)
+
+
+def _check_tomcat_java(ctx, parameters: YMap, path: tuple) -> None:
+    java = parameters.get("java-version")
+    if java not in ("JRE 17", "JRE 11") or _is_deferred(parameters.get("runtime-version")) \
+            and "runtime-version" in parameters:
+        return
+    runtime = raw_text(parameters, "runtime-version").strip() or "3"
+    parsed = version_tuple(runtime)
+    if parsed is None:
+        return
+    exact = "." in runtime  # '4' means the newest 4.x
+    too_old = java == "JRE 17" and (parsed[0] < 4 or exact and parsed < (4, 16, 0))
+    too_new = java == "JRE 11" and exact and parsed >= (4, 16, 0)
+    if too_old or too_new:
+        need = "4.16 or higher" if too_old else "4.15 or lower"
+        ctx.report("N012", parameters, "java-version", f"java.tomcat documents {java} in "
+                   f"runtime-version {need}, not in '{runtime}'", path + ("java-version",))
+
+
+# --- literal secrets (every platform) -----------------------------------------------------------
+
+_SECRET_ENDINGS = ("password", "passwd", "pwd", "passphrase", "secret", "token", "apikey",
+                   "privatekey", "secretkey", "accesskey")
+_KEY_QUALIFIERS = frozenset({"api", "private", "secret", "access", "client", "signing",
+                             "encryption", "master", "shared", "account", "subscription"})
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_WORDS = re.compile(r"[-_.\s]+")
+_sensitive_cache: Dict[str, bool] = {}
+
+
+def is_sensitive_name(name: str) -> bool:
+    """Whether a parameter or property name holds a credential (see the module docs)."""
+    cached = _sensitive_cache.get(name)
+    if cached is None:
+        words = [w for w in _WORDS.split(_CAMEL.sub(r"\1-\2", name).lower()) if w]
+        cached = bool(words) and (words[-1].endswith(_SECRET_ENDINGS) or (
+            len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS))
+        if len(_sensitive_cache) < 10_000:
+            _sensitive_cache[name] = cached
+    return cached
+
+
+def _is_literal(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not text or "${" in text or "~{" in text:
+        return False
+    return not (text.startswith("<") and text.endswith(">"))  # a template's <placeholder>
+
+
+def check_literal_secrets(ctx) -> None:
+    main = ctx.descriptor.main
+    if main.kind == "mtaext":
+        return  # an extension descriptor is where such values belong
+    seen: Set[int] = set()
+    stack = [(ctx.data, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            for key, value in node.items():
+                if isinstance(value, (YMap, YSeq)):
+                    if key != "sfsf-outbound-connections":
+                        stack.append((value, path + (key,)))
+                elif is_sensitive_name(key) and _is_literal(value) \
+                        and value_loc(node, key).file == main.file:
+                    ctx.report("N020", node, key, f"\"{key}\" has a literal value in the "
+                               "deployment descriptor", path + (key,), hint=SENSITIVE_HINT)
+        elif isinstance(node, YSeq):
+            for index, item in enumerate(node):
+                if isinstance(item, (YMap, YSeq)):
+                    stack.append((item, path + (index,)))
