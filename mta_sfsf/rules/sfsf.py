@@ -44,6 +44,7 @@ from typing import Any, Dict, Iterable, Optional, Tuple
 from ..diagnostics import Loc, format_path, suggest
 from ..urls import url_problem
 from ..yaml_io import YMap, YSeq, value_loc
+from .neo import is_sensitive_name
 
 CODES = {
     "F001": ("error", "an sfsf-* parameter, or one of its keys, has the wrong type"),
@@ -154,10 +155,10 @@ def endpoint_problem(endpoint: str) -> Optional[str]:
             f"with {DEFAULT_URL}")
 
 
-def _literal_in(container: YMap, key: str, main_file: str) -> bool:
+def _literal_in(container: YMap, key: str, main_file: Optional[str]) -> bool:
     """A non-empty value that is not a reference, written in the deployment descriptor."""
     value = container.get(key)
-    if value is None or value == "" or is_reference(value):
+    if main_file is None or value is None or value == "" or is_reference(value):
         return False
     return value_loc(container, key).file == main_file
 
@@ -197,7 +198,9 @@ class _Module:
         self.parameters = parameters
         self.base = base
         self.names = names
-        self.main_file = ctx.descriptor.main.file
+        main = ctx.descriptor.main
+        # Validating an extension descriptor on its own: that is where secrets belong.
+        self.main_file = None if main.kind == "mtaext" else main.file
 
     def report(self, code: str, container: Any, key: Any, message: str, path: Path,
                hint: Optional[str] = None, at_key: bool = False) -> None:
@@ -383,7 +386,7 @@ class _Module:
             for key in SAML_KEYS:
                 if key in node:
                     self.report("F012", node, key, f"\"{key}\" applies only to {SAML_BEARER} "
-                                f"connections; a {CLIENT_CREDENTIALS} connection ignores it",
+                                f"connections; an {CLIENT_CREDENTIALS} connection ignores it",
                                 path + (key,), hint=f"remove it, or use type: {SAML_BEARER}",
                                 at_key=True)
         for key in ("subject-name-id", "subject-name-id-format"):
@@ -411,7 +414,7 @@ class _Module:
             url = self.text(node, "token-url", path + ("token-url",), max_length=None)
             problem = url_problem(url) if url and not has_placeholder(url) else None
             if problem:
-                self.report("F015", node, "token-url", f"\"token-url\" {problem}",
+                self.report("F015", node, "token-url", f"\"token-url\" is not acceptable: {problem}",
                             path + ("token-url",),
                             hint="https://oauthasservices-<account>.<host>/oauth2/api/v1/token")
         if "integrations" in node:
@@ -426,8 +429,9 @@ class _Module:
             problem = (f"is {len(name)} characters long; at most {MAX_NAME} are allowed"
                        if NAME_PATTERN.match(name) else
                        "may contain only letters, digits, -, _ and .")
-            self.report("F010", node, "name", f"outbound connection name \"{name[:MAX_NAME]}\" "
-                        f"{problem}", path, hint="MTA names match ^[A-Za-z0-9_\\-\\.]+$")
+            shown = name if len(name) <= 40 else name[:40] + "..."
+            self.report("F010", node, "name", f"outbound connection name \"{shown}\" {problem}",
+                        path, hint="MTA names match ^[A-Za-z0-9_\\-\\.]+$")
             return
         loc = value_loc(node, "name")
         first = self.names.get(name)
@@ -450,7 +454,8 @@ class _Module:
             target = self.referenced(value)
             if target is not None:
                 container, key, target_path = target
-                if _literal_in(container, key, self.main_file):
+                # A secret-like name is already the Neo rules' N020, on every platform.
+                if not is_sensitive_name(key) and _literal_in(container, key, self.main_file):
                     self.report("F013", container, key, f"\"{key}\" holds a literal secret in "
                                 f"the deployment descriptor (the client-secret {value} of "
                                 f"{format_path(path[:-1])} refers to it)", target_path,
@@ -528,7 +533,7 @@ class _Module:
                 endpoint = self.text(node, "endpoint", here + ("endpoint",), max_length=None)
                 problem = endpoint_problem(endpoint) if endpoint is not None else None
                 if problem:
-                    self.report("F015", node, "endpoint", f"\"endpoint\" {problem}",
+                    self.report("F015", node, "endpoint", f"\"endpoint\" is not acceptable: {problem}",
                                 here + ("endpoint",), hint="/api/events, https://app.example.com"
                                 "/api/events or ${default-url}/api/events")
             if "fields" in node:
@@ -547,10 +552,12 @@ class _Module:
                 at = here + (name,)
                 self.field_name(node, name, at)
                 if isinstance(value, str):
-                    if not value.strip() or _CONTROL.search(value):
-                        self.report("F017", node, name, f"field \"{name}\" needs a source field "
-                                    "name without control characters", at,
-                                    hint="write {constant: \"\"} for an empty constant")
+                    if not value.strip():
+                        self.report("F017", node, name, f"field \"{name}\" has an empty source "
+                                    "field", at, hint="write {constant: \"\"} for an empty constant")
+                    elif _CONTROL.search(value):
+                        self.report("F017", node, name, f"the source field of \"{name}\" contains "
+                                    "control characters", at)
                 elif isinstance(value, YMap) and len(value) == 1 and "constant" in value:
                     constant = value["constant"]
                     if constant is None or isinstance(constant, (YMap, YSeq)):
