@@ -1,8 +1,479 @@
-"""references rules (to be written)."""
+"""Reference rules: what the MTA deployer resolves at deploy time, checked before it.
+
+- Every ``requires`` names a resource, a provided dependency or a module (every module provides
+  its own name) of the same descriptor (R001: ``Unresolved required dependency "db" for module
+  "app"``); ``deployed-after`` names modules and ``processed-after`` names resources (R008).
+- ``~{dep/prop}`` in a module's, provided dependency's, resource's or hook's properties and
+  parameters may only name a dependency that element *requires* (R002: ``Module "app" does not
+  contain a required dependency for "db", but contains references to its properties``);
+  ``~{prop}`` inside a ``requires`` entry refers to that dependency. The property must exist in
+  the merged view (R003), unless the provider's properties are only known at deploy time
+  (resources of type ``configuration``, ``mta-provided`` or ``org.cloudfoundry.existing-service-key``,
+  and ``list`` requirements).
+- ``${name}`` placeholders resolve against the parameters in scope (a requires entry's, the
+  module's or resource's, the global ones) and the deployers' system parameters (Neo:
+  ``default-url``, ``account-name``, ``provider-account-name``, ``landscape-url``,
+  ``timestamp``; Cloud Foundry and XSA: ``default-domain``, ``default-host``, ``default-uri``,
+  ``default-url``, ``org``, ``space``, ``user``, ``app-name``, ``service-name``,
+  ``generated-password``, ``xs-auth-url``, ...). ``${a/b}`` reaches into a structured parameter or
+  a provided dependency (Neo destinations). An unknown placeholder is a warning (R004): module
+  types add parameters no descriptor shows, and the deployer leaves what it cannot resolve as text.
+- A backslash escapes: ``\\${x}`` and ``\\~{x}`` are plain text.
+- Parameters whose placeholders form a cycle, and provided properties whose references form one,
+  are errors naming the cycle (R005: ``Circular reference detected in "app#a"``).
+- A property or parameter left empty must get its value from an extension descriptor: the
+  deployer stops with ``Unresolved mandatory properties`` (schema v2) or ``... is not optional and
+  has no value`` (v3, unless ``*-metadata.<name>.optional: true``). Validated alone this is a
+  warning (R006: the extension may be kept elsewhere, as secrets should be); with extension
+  descriptors given, whatever the whole chain leaves empty is an error (R007).
+"""
 from __future__ import annotations
 
-CODES: dict = {}
+import re
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+
+from ..diagnostics import suggest
+from ..yaml_io import YMap, YSeq
+
+CODES = {
+    "R001": ("error", "a requires that names no resource, provided dependency or module"),
+    "R002": ("error", "a ~{dep/prop} reference to a dependency that is not required"),
+    "R003": ("error", "a reference to a property the dependency does not have"),
+    "R004": ("warning", "a ${placeholder} that no parameter or system parameter defines"),
+    "R005": ("error", "circular placeholders or references"),
+    "R006": ("warning", "an empty property or parameter that an extension descriptor must fill"),
+    "R007": ("error", "a property or parameter still empty after the whole extension chain"),
+    "R008": ("error", "deployed-after or processed-after names an unknown module or resource"),
+}
+
+PLACEHOLDER = re.compile(r"(?<!\\)\$\{(.+?)\}")
+REFERENCE = re.compile(r"(?<!\\)~\{(.+?)\}")
+
+# System parameters the deployers provide; unknown names are only warnings, so the list leans wide.
+NEO_SYSTEM = {"default-url", "account-name", "provider-account-name", "landscape-url",
+              "timestamp", "user"}
+GENERAL_SYSTEM = {"user", "default-domain", "deploy-target", "protocol", "xs-type", "xs-api-url",
+                  "xs-auth-url", "controller-url", "authorization-url", "deploy-url",
+                  "generated-user", "generated-password", "default-idle-domain", "org",
+                  "org-guid", "space", "space-guid", "namespace", "mta-id", "mta-version",
+                  "timestamp"}
+MODULE_SYSTEM = {"app-name", "default-app-name", "domain", "domains", "default-host", "host",
+                 "hosts", "default-uri", "default-url", "default-idle-uri", "default-idle-url",
+                 "default-idle-host", "idle-domain", "idle-domains", "idle-host", "idle-hosts",
+                 "default-instances", "port", "route", "routes", "route-path", "instances",
+                 "memory", "disk-quota", "buildpack", "command", "stack"}
+RESOURCE_SYSTEM = {"service-name", "default-service-name", "default-container-name",
+                   "default-xsappname", "service", "service-plan"}
+# Providers whose properties only exist at deploy time.
+DYNAMIC_TYPES = {"configuration", "mta-provided", "org.cloudfoundry.existing-service-key"}
 
 
 def check(ctx) -> None:
-    return None
+    if ctx.descriptor.main.kind == "mtaext":
+        return  # an extension alone has nothing to resolve against
+    index = _Index(ctx)
+    for m, module in ctx.items("modules"):
+        _check_module(ctx, index, m, module)
+    for r, resource in ctx.items("resources"):
+        _check_resource(ctx, index, r, resource)
+    globals_ = ctx.data.get("parameters")
+    if isinstance(globals_, YMap):
+        system = GENERAL_SYSTEM | NEO_SYSTEM | MODULE_SYSTEM | RESOURCE_SYSTEM
+        _placeholders(ctx, index, globals_, ("parameters",), [globals_], system)
+        _placeholder_cycles(ctx, [globals_], "", ("parameters",))
+    _reference_cycles(ctx, index)
+    _empty_values(ctx)
+
+
+class _Index:
+    """Names in the merged descriptor: who provides what."""
+
+    def __init__(self, ctx) -> None:
+        self.modules: Dict[str, YMap] = {}
+        self.provided: Dict[str, Tuple[YMap, Optional[YMap]]] = {}  # name -> (module, provides)
+        self.resources: Dict[str, YMap] = {}
+        for _, module in ctx.items("modules"):
+            name = _name(module)
+            if name is None:
+                continue
+            self.modules.setdefault(name, module)
+            for provided in _maps(module.get("provides")):
+                if _name(provided) is not None:
+                    self.provided.setdefault(_name(provided), (module, provided))
+            self.provided.setdefault(name, (module, None))
+        for _, resource in ctx.items("resources"):
+            if _name(resource) is not None:
+                self.resources.setdefault(_name(resource), resource)
+        self.global_parameters = ctx.data.get("parameters") if isinstance(
+            ctx.data.get("parameters"), YMap) else YMap(ctx.data.loc)
+
+    def resolves(self, name: str) -> bool:
+        return name in self.resources or name in self.provided
+
+    def properties_of(self, name: str) -> Optional[YMap]:
+        """The provider's properties, or None when they are not knowable before deploy."""
+        if name in self.resources:
+            resource = self.resources[name]
+            if resource.get("type") in DYNAMIC_TYPES:
+                return None
+            props = resource.get("properties")
+        else:
+            module, provided = self.provided[name]
+            if provided is None:
+                return None
+            props = provided.get("properties")
+        return props if isinstance(props, YMap) else YMap(_loc_of(props))
+
+    def all_names(self) -> Set[str]:
+        return set(self.resources) | set(self.provided)
+
+
+def _loc_of(node: Any):
+    from ..diagnostics import Loc
+    return getattr(node, "loc", Loc("", 0, 0))
+
+
+def _name(node: YMap) -> Optional[str]:
+    name = node.get("name")
+    if isinstance(name, bool) or name is None:
+        return None
+    return str(node.raws.get("name", name))
+
+
+def _maps(value: Any) -> Iterator[YMap]:
+    if isinstance(value, YSeq):
+        for item in value:
+            if isinstance(item, YMap):
+                yield item
+
+
+def _indexed(value: Any) -> Iterator[Tuple[int, YMap]]:
+    if isinstance(value, YSeq):
+        for index, item in enumerate(value):
+            if isinstance(item, YMap):
+                yield index, item
+
+
+def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
+    name = _name(module) or f"modules[{m}]"
+    base = ("modules", m)
+    required = _check_requires(ctx, index, module, base, "module", name)
+    params = _as_map(module.get("parameters"))
+    scope = [params, index.global_parameters]
+    system = GENERAL_SYSTEM | NEO_SYSTEM | MODULE_SYSTEM
+    for section in ("properties", "parameters"):
+        if isinstance(module.get(section), YMap):
+            _references(ctx, index, module[section], base + (section,), "Module", name, required)
+            _placeholders(ctx, index, module[section], base + (section,), scope, system)
+    _placeholder_cycles(ctx, scope, name, base + ("parameters",))
+    for p, provided in _indexed(module.get("provides")):
+        here = base + ("provides", p)
+        inner = [_as_map(provided.get("parameters"))] + scope
+        for section in ("properties", "parameters"):
+            if isinstance(provided.get(section), YMap):
+                _references(ctx, index, provided[section], here + (section,), "Module", name,
+                            required)
+                _placeholders(ctx, index, provided[section], here + (section,), inner, system)
+    for r, requirement in _indexed(module.get("requires")):
+        _requirement_values(ctx, index, requirement, base + ("requires", r), "Module", name,
+                            required, scope, system)
+    for h, hook in _indexed(module.get("hooks")):
+        here = base + ("hooks", h)
+        hook_required = dict(required)
+        hook_required.update(_check_requires(ctx, index, hook, here, "module", name))
+        if isinstance(hook.get("parameters"), YMap):
+            _references(ctx, index, hook["parameters"], here + ("parameters",), "Module", name,
+                        hook_required)
+            _placeholders(ctx, index, hook["parameters"], here + ("parameters",),
+                          [hook["parameters"]] + scope, system)
+    _order_names(ctx, module, "deployed-after", base, index.modules, "module")
+
+
+def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
+    name = _name(resource) or f"resources[{r}]"
+    base = ("resources", r)
+    required = _check_requires(ctx, index, resource, base, "resource", name)
+    scope = [_as_map(resource.get("parameters")), index.global_parameters]
+    system = GENERAL_SYSTEM | NEO_SYSTEM | RESOURCE_SYSTEM
+    for section in ("properties", "parameters"):
+        if isinstance(resource.get(section), YMap):
+            _references(ctx, index, resource[section], base + (section,), "Resource", name,
+                        required)
+            _placeholders(ctx, index, resource[section], base + (section,), scope, system)
+    _placeholder_cycles(ctx, scope, name, base + ("parameters",))
+    for q, requirement in _indexed(resource.get("requires")):
+        _requirement_values(ctx, index, requirement, base + ("requires", q), "Resource", name,
+                            required, scope, system)
+    _order_names(ctx, resource, "processed-after", base, index.resources, "resource")
+
+
+def _as_map(value: Any) -> YMap:
+    return value if isinstance(value, YMap) else YMap(_loc_of(value))
+
+
+def _check_requires(ctx, index: _Index, owner: YMap, base: tuple, kind: str,
+                    owner_name: str) -> Dict[str, YMap]:
+    """R001 for each unresolved requires; returns the resolvable ones by name."""
+    required: Dict[str, YMap] = {}
+    for r, requirement in _indexed(owner.get("requires")):
+        name = _name(requirement)
+        if name is None:
+            continue
+        if not index.resolves(name):
+            guess = suggest(name, index.all_names())
+            ctx.report("R001", requirement, "name", f"Unresolved required dependency \"{name}\" "
+                       f"for {kind} \"{owner_name}\"", base + ("requires", r, "name"),
+                       hint=f"did you mean \"{guess}\"?" if guess else
+                       "add a resource or a provides of that name")
+            continue
+        required.setdefault(name, requirement)
+    return required
+
+
+def _requirement_values(ctx, index: _Index, requirement: YMap, here: tuple, owner_kind: str,
+                        owner_name: str, required: Dict[str, YMap], scope: list,
+                        system: Set[str]) -> None:
+    name = _name(requirement)
+    inner = [_as_map(requirement.get("parameters"))] + scope
+    for section in ("properties", "parameters"):
+        values = requirement.get(section)
+        if not isinstance(values, YMap):
+            continue
+        short_target = name if name in required and requirement.get("list") is None else None
+        _references(ctx, index, values, here + (section,), owner_kind, owner_name, required,
+                    short_target=short_target, short_allowed=True)
+        _placeholders(ctx, index, values, here + (section,), inner, system)
+
+
+def _strings(node: Any, path: tuple) -> Iterator[Tuple[Any, Any, str, tuple]]:
+    """Every string in a value tree: (container, key, text, path)."""
+    stack = [(node, path)]
+    while stack:
+        current, where = stack.pop()
+        items = current.items() if isinstance(current, YMap) else enumerate(current)
+        for key, value in items:
+            if isinstance(value, str):
+                if "{" in value:
+                    yield current, key, value, where + (key,)
+            elif isinstance(value, (YMap, YSeq)):
+                stack.append((value, where + (key,)))
+
+
+def _references(ctx, index: _Index, values: YMap, path: tuple, owner_kind: str, owner_name: str,
+                required: Dict[str, YMap], short_target: Optional[str] = None,
+                short_allowed: bool = False) -> None:
+    for container, key, text, here in _strings(values, path):
+        if "~{" not in text:
+            continue
+        for match in REFERENCE.finditer(text):
+            body = match.group(1)
+            dep, slash, prop = body.partition("/")
+            if not slash:  # ~{prop}: only inside a requires entry, about that dependency
+                if short_allowed and short_target is not None:
+                    _property_exists(ctx, index, container, key, here, short_target, body,
+                                     match.group(0))
+                continue
+            if dep not in required:
+                ctx.report("R002", container, key, f"{owner_kind} \"{owner_name}\" does not "
+                           f"contain a required dependency for \"{dep}\", but contains references "
+                           "to its properties", here,
+                           hint=f"add '- name: {dep}' to the requires of \"{owner_name}\""
+                           if index.resolves(dep) else _unknown_hint(dep, index))
+                continue
+            if required[dep].get("list") is None:
+                _property_exists(ctx, index, container, key, here, dep, prop, match.group(0))
+
+
+def _unknown_hint(dep: str, index: _Index) -> str:
+    guess = suggest(dep, index.all_names())
+    return (f"no resource or provided dependency is called \"{dep}\""
+            + (f"; did you mean \"{guess}\"?" if guess else ""))
+
+
+def _property_exists(ctx, index: _Index, container: Any, key: Any, here: tuple, dep: str,
+                     prop: str, written: str) -> None:
+    properties = index.properties_of(dep)
+    if properties is None or prop in properties:
+        return
+    guess = suggest(prop, [k for k in properties if isinstance(k, str)])
+    known = ", ".join(sorted(str(k) for k in properties)) or "none"
+    ctx.report("R003", container, key, f"Unable to resolve \"{written}\": \"{dep}\" has no "
+               f"property \"{prop}\"", here,
+               hint=f"did you mean \"{guess}\"?" if guess else f"its properties: {known}")
+
+
+def _placeholders(ctx, index: _Index, values: YMap, path: tuple, scope: List[YMap],
+                  system: Set[str]) -> None:
+    for container, key, text, here in _strings(values, path):
+        if "${" not in text:
+            continue
+        for match in PLACEHOLDER.finditer(text):
+            name = match.group(1)
+            head = name.split("/", 1)[0]
+            if any(name in params or head in params for params in scope):
+                continue
+            if name in system or head in system or ("/" in name and index.resolves(head)):
+                continue
+            known: Set[str] = set(system)
+            for params in scope:
+                known.update(k for k in params if isinstance(k, str))
+            guess = suggest(name, known)
+            ctx.report("R004", container, key, f"unknown placeholder \"{match.group(0)}\": no "
+                       "parameter in scope and no system parameter has this name", here,
+                       hint=(f"did you mean \"${{{guess}}}\"? " if guess else "")
+                       + "write \\${...} for a literal; a module type may still define it")
+
+
+def _placeholder_cycles(ctx, scope: List[YMap], owner: str, path: tuple) -> None:
+    """Parameters whose ``${...}`` lead back to themselves (the nearest scope wins)."""
+    own = scope[0]
+    if not any(True for value in own.values() for _ in _texts(value)):
+        return  # a cycle through these parameters needs one of them to hold a placeholder
+    merged: Dict[str, Tuple[YMap, Any]] = {}
+    for params in reversed(scope):
+        for key, value in params.items():
+            merged[key] = (params, value)
+    edges: Dict[str, List[str]] = {}
+    for key, (params, value) in merged.items():
+        found = [m.group(1).split("/", 1)[0] for text in _texts(value)
+                 for m in PLACEHOLDER.finditer(text)]
+        if found:
+            edges[key] = [name for name in found if name in merged]
+    for cycle in _cycles(edges):
+        mine = [i for i, name in enumerate(cycle) if merged[name][0] is own]
+        if not mine:
+            continue  # a cycle among the global parameters alone is reported once, at the top
+        cycle = cycle[mine[0]:] + cycle[:mine[0]]
+        start = cycle[0]
+        params = own
+        where = path if params is own else ("parameters",)
+        label = f"{owner}#{start}" if owner and params is own else start
+        ctx.report("R005", params, start, f"Circular reference detected in \"{label}\": "
+                   + " -> ".join(f"${{{name}}}" for name in cycle + [start]), where + (start,))
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if "${" in value:
+            yield value
+    elif isinstance(value, (YMap, YSeq)):
+        for _, _, text, _ in _strings(value, ()):
+            yield text
+
+
+def _cycles(edges: Dict[str, List[str]]) -> List[List[str]]:
+    """Elementary cycles found by depth-first search, each once, starting at its least node."""
+    found: Dict[Tuple[str, ...], List[str]] = {}
+    state: Dict[str, int] = {}  # 1 on the stack, 2 done
+    for root in sorted(edges):
+        if state.get(root):
+            continue
+        stack: List[Tuple[str, Iterator[str]]] = [(root, iter(edges.get(root, ())))]
+        trail = [root]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                trail.pop()
+                state[node] = 2
+                continue
+            if state.get(child) == 1:
+                cycle = trail[trail.index(child):]
+                pivot = cycle.index(min(cycle))
+                cycle = cycle[pivot:] + cycle[:pivot]
+                found.setdefault(tuple(cycle), cycle)
+            elif not state.get(child):
+                state[child] = 1
+                trail.append(child)
+                stack.append((child, iter(edges.get(child, ()))))
+    return [found[key] for key in sorted(found)]
+
+
+def _reference_cycles(ctx, index: _Index) -> None:
+    """Provided properties and resource properties whose ``~{dep/prop}`` lead back to themselves."""
+    nodes: Dict[str, Tuple[YMap, str, tuple]] = {}
+    edges: Dict[str, List[str]] = {}
+    owners: List[Tuple[str, Optional[YMap], tuple]] = []
+    for m, module in ctx.items("modules"):
+        for p, provided in _indexed(module.get("provides")):
+            owners.append((_name(provided) or "", provided, ("modules", m, "provides", p)))
+    for r, resource in ctx.items("resources"):
+        owners.append((_name(resource) or "", resource, ("resources", r)))
+    for dep, owner, path in owners:
+        props = owner.get("properties") if owner is not None else None
+        if not dep or not isinstance(props, YMap):
+            continue
+        for key, value in props.items():
+            node = f"{dep}/{key}"
+            nodes[node] = (props, key, path + ("properties", key))
+            edges[node] = [m.group(1) for text in _ref_texts(value)
+                           for m in REFERENCE.finditer(text) if "/" in m.group(1)]
+    for cycle in _cycles(edges):
+        props, key, path = nodes[cycle[0]]
+        ctx.report("R005", props, key, f"Circular reference detected in \"{cycle[0]}\": "
+                   + " -> ".join(f"~{{{name}}}" for name in cycle + [cycle[0]]), path)
+
+
+def _ref_texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if "~{" in value:
+            yield value
+    elif isinstance(value, (YMap, YSeq)):
+        for _, _, text, _ in _strings(value, ()):
+            if "~{" in text:
+                yield text
+
+
+def _order_names(ctx, owner: YMap, key: str, base: tuple, known: Dict[str, YMap],
+                 kind: str) -> None:
+    names = owner.get(key)
+    if not isinstance(names, YSeq):
+        return
+    for i, name in enumerate(names):
+        if isinstance(name, str) and name not in known:
+            guess = suggest(name, known)
+            ctx.report("R008", names, i, f"{key} names \"{name}\", which is not a {kind} of this "
+                       "descriptor", base + (key, i),
+                       hint=f"did you mean \"{guess}\"?" if guess else None)
+
+
+def _empty_values(ctx) -> None:
+    """Empty properties and parameters: the deployer refuses them after merging."""
+    v3 = (ctx.descriptor.main.schema_major or "3") not in ("1", "2")
+    chained = bool(ctx.descriptor.extensions)
+    code = "R007" if chained else "R006"
+    for container, path in _value_maps(ctx):
+        for section in ("parameters", "properties"):
+            values = container.get(section)
+            if not isinstance(values, YMap):
+                continue
+            metadata = container.get(f"{section}-metadata")
+            for key, value in values.items():
+                if value is not None:
+                    continue
+                if v3 and _optional(metadata, key):
+                    continue
+                message = (f"\"{key}\" has no value and no extension descriptor supplies one"
+                           if chained else f"\"{key}\" has no value; the deployer needs an "
+                           "extension descriptor that supplies it")
+                ctx.report(code, values, key, message, path + (section, key),
+                           hint="give the value in an .mtaext" + (
+                               f", or mark it optional: true in {section}-metadata" if v3 else ""))
+
+
+def _optional(metadata: Any, key: str) -> bool:
+    entry = metadata.get(key) if isinstance(metadata, YMap) else None
+    return isinstance(entry, YMap) and entry.get("optional") is True
+
+
+def _value_maps(ctx) -> Iterator[Tuple[YMap, tuple]]:
+    yield ctx.data, ()
+    for section in ("modules", "resources"):
+        for i, element in ctx.items(section):
+            base = (section, i)
+            yield element, base
+            for sub in ("requires", "provides"):
+                for j, dep in _indexed(element.get(sub)):
+                    yield dep, base + (sub, j)

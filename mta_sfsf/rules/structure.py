@@ -1,8 +1,380 @@
-"""structure rules (to be written)."""
+"""Structure rules: the shape of an MTA descriptor, as the MTA deployer parses it.
+
+- ``_schema-version``, ``ID`` and ``version`` are required (an extension descriptor needs
+  ``_schema-version``, ``ID`` and ``extends``); a module needs ``name`` and ``type``; a resource,
+  a required or provided dependency and a hook need a ``name`` (S001). The deployer reports
+  ``Required element "name" for object "MTA module" is missing``.
+- Values have the shape the deployer casts them to: ``modules``, ``resources``, ``requires``,
+  ``provides``, ``hooks`` are lists of mappings; ``parameters``, ``properties`` and their
+  ``*-metadata`` are mappings; ``type``, ``version``, ``path`` are strings; ``active``,
+  ``optional``, ``public`` are booleans (S002). A scalar ``requires: db`` is a fault the deployer
+  words as ``Invalid type provided for "requires": Expected a list of elements ...``.
+- ``ID`` and every name match ``^[A-Za-z0-9_\\-\\.]+$`` (S003) and have at most 128 characters
+  (S004).
+- Names are unique (S005): module names among modules; resource names, provided-dependency names
+  and module names (every module implicitly provides its own name) in one namespace; required
+  dependencies within one module or resource; hooks within one module.
+- Unknown keys at the top level, in modules, resources, dependencies and hooks are warnings with a
+  "did you mean" hint (S006): the deployer silently ignores them, so a typo such as ``requries``
+  loses the whole section. Keys of schema v3 (``parameters-metadata``, ``hooks``,
+  ``deployed-after``, ``processed-after``, ``active``, ``optional``, ...) are reported under a v2
+  descriptor, where the deployer ignores them.
+- ``_schema-version`` must have major version 2 or 3, the ones the deployer supports (S007:
+  ``Version "1.0.0" is not supported``); a minor version it does not know (``3.9``) is a warning
+  (S008).
+- ``version`` must be readable as a version (S009): the deployer coerces it (``'1.0'`` and ``v1``
+  become 1.0.0) and fails with ``Unable to parse version`` only when there is no number in it,
+  as in an unfiltered Maven ``${project.version}``. A version that is not plain semantic
+  versioning (``MAJOR.MINOR.PATCH[-pre][+build]``) is a warning (S010), since other tools (the
+  SchemaStore schema, cloud-mta) reject it. In a development descriptor (``mta.yaml``) mbt
+  replaces ``${timestamp}`` before anything reads the version.
+"""
 from __future__ import annotations
 
-CODES: dict = {}
+import re
+from typing import Any, Dict, Optional, Tuple
+
+from ..diagnostics import suggest
+from ..yaml_io import YMap, YSeq, raw_text
+
+CODES = {
+    "S001": ("error", "a required key is missing or empty"),
+    "S002": ("error", "a value of the wrong shape (list, mapping, string, boolean)"),
+    "S003": ("error", "an ID or name with characters other than A-Z a-z 0-9 _ - ."),
+    "S004": ("error", "an ID or name longer than 128 characters"),
+    "S005": ("error", "a name that is not unique in its namespace"),
+    "S006": ("warning", "an unknown key (ignored by the deployer); did you mean ...?"),
+    "S007": ("error", "an unsupported or unreadable _schema-version"),
+    "S008": ("warning", "a _schema-version minor version the deployer does not know"),
+    "S009": ("error", "a version the deployer cannot parse"),
+    "S010": ("warning", "a version that is not semantic versioning (MAJOR.MINOR.PATCH)"),
+}
+
+IDENTIFIER = re.compile(r"^[A-Za-z0-9_\-\.]+$")
+MAX_IDENTIFIER = 128
+SUPPORTED_SCHEMAS = {2: (0, 1, 2), 3: (0, 1, 2, 3)}
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+# semver4j's Semver.coerce: the first run of up to three dot-separated numbers.
+_COERCE = re.compile(r"(?:^|[^\d])(\d{1,16})(?:\.(\d{1,16}))?(?:\.(\d{1,16}))?(?:$|[^\d])")
+
+# Shapes: "map", "list" (of mappings, an element kind), "strings" (list of strings), "str",
+# "bool", "any". A key -> (shape, element kind for lists, v3 only).
+Spec = Dict[str, Tuple[str, Optional[str], bool]]
+
+_META = {"parameters-metadata": ("map", None, True), "properties-metadata": ("map", None, True)}
+_PARAMS = {"parameters": ("map", None, False), "properties": ("map", None, False)}
+
+ELEMENTS: Dict[str, Tuple[str, Spec, Tuple[str, ...]]] = {
+    # element kind -> (the deployer's object name, keys, required keys)
+    "mtad": ("MTA deployment descriptor", {
+        "_schema-version": ("any", None, False), "ID": ("str", None, False),
+        "version": ("str", None, False), "description": ("str", None, False),
+        "provider": ("str", None, False), "copyright": ("str", None, False),
+        "modules": ("list", "module", False), "resources": ("list", "resource", False),
+        "parameters": ("map", None, False), "parameters-metadata": ("map", None, True),
+        "module-types": ("list", "type", True), "resource-types": ("list", "type", True),
+        "hooks": ("list", "hook", True)}, ("_schema-version", "ID", "version")),
+    "mtaext": ("MTA extension descriptor", {
+        "_schema-version": ("any", None, False), "ID": ("str", None, False),
+        "extends": ("str", None, False), "description": ("str", None, False),
+        "provider": ("str", None, False), "version": ("str", None, False),
+        "modules": ("list", "ext-module", False), "resources": ("list", "ext-resource", False),
+        "parameters": ("map", None, False), "parameters-metadata": ("map", None, True),
+        "module-types": ("list", "type", True), "resource-types": ("list", "type", True),
+        "hooks": ("list", "hook", True), "target-platforms": ("any", None, False)},
+        ("_schema-version", "ID", "extends")),
+    "module": ("MTA module", {
+        "name": ("str", None, False), "type": ("str", None, False),
+        "description": ("str", None, False), "path": ("str", None, False), **_PARAMS, **_META,
+        "requires": ("list", "requires", False), "provides": ("list", "provides", False),
+        "deployed-after": ("strings", None, True), "hooks": ("list", "hook", True)},
+        ("name", "type")),
+    "resource": ("MTA resource", {
+        "name": ("str", None, False), "type": ("str", None, False),
+        "description": ("str", None, False), "active": ("bool", None, True),
+        "optional": ("bool", None, True), **_PARAMS, **_META,
+        "requires": ("list", "resource-requires", True),
+        "processed-after": ("strings", None, True)}, ("name",)),
+    "requires": ("MTA required dependency", {
+        "name": ("str", None, False), "list": ("str", None, False),
+        "group": ("str", None, False), **_PARAMS, **_META}, ("name",)),
+    "resource-requires": ("MTA required dependency", {
+        "name": ("str", None, False), **_PARAMS, **_META}, ("name",)),
+    "provides": ("MTA provided dependency", {
+        "name": ("str", None, False), "public": ("bool", None, False), **_PARAMS, **_META},
+        ("name",)),
+    "hook": ("MTA hook", {
+        "name": ("str", None, False), "type": ("str", None, False),
+        "phases": ("strings", None, False), "parameters": ("map", None, False),
+        "parameters-metadata": ("map", None, True),
+        "requires": ("list", "resource-requires", False)}, ("name", "type")),
+    "type": ("MTA module type", {
+        "name": ("str", None, False), "extends": ("str", None, False), **_PARAMS, **_META},
+        ("name",)),
+    "ext-module": ("MTA extension module", {
+        "name": ("str", None, False), **_PARAMS, **_META,
+        "requires": ("list", "ext-dependency", False),
+        "provides": ("list", "ext-dependency", False), "hooks": ("list", "ext-hook", True)},
+        ("name",)),
+    "ext-resource": ("MTA extension resource", {
+        "name": ("str", None, False), "active": ("bool", None, True), **_PARAMS, **_META,
+        "requires": ("list", "ext-dependency", True)}, ("name",)),
+    "ext-dependency": ("MTA extension dependency", {
+        "name": ("str", None, False), **_PARAMS, **_META}, ("name",)),
+    "ext-hook": ("MTA extension hook", {
+        "name": ("str", None, False), "parameters": ("map", None, False),
+        "requires": ("list", "ext-dependency", False)}, ("name",)),
+    "include": ("MTA include", {"name": ("str", None, False), "path": ("str", None, False)},
+                ("name", "path")),
+}
+
+# A development descriptor (mta.yaml) adds what mbt reads and removes before deploying.
+_DEV_KEYS: Dict[str, Spec] = {
+    "mtad": {"includes": ("list", "include", False), "build-parameters": ("map", None, False),
+             "extends": ("str", None, False)},
+    "module": {"build-parameters": ("map", None, False), "includes": ("list", "include", False)},
+    "resource": {"includes": ("list", "include", False)},
+    "requires": {"includes": ("list", "include", False)},
+    "resource-requires": {"includes": ("list", "include", False)},
+}
+
+_JAVA_TYPES = {str: "String", bool: "Boolean", int: "Integer", float: "Double", YMap: "Map",
+               YSeq: "List", type(None): "Null"}
+_SHAPE_TYPES = {"map": "Map", "str": "String", "bool": "Boolean"}
 
 
 def check(ctx) -> None:
-    return None
+    kind = ctx.descriptor.main.kind
+    data: YMap = ctx.data
+    major = _schema_major(ctx, data)
+    root = "mtaext" if kind == "mtaext" else "mtad"
+    names = _Namespaces(ctx)
+    _check_element(ctx, data, root, (), kind == "mta", major, names)
+    if kind != "mtaext":
+        _check_versions(ctx, data, kind)
+
+
+def _schema_major(ctx, data: YMap) -> Optional[int]:
+    """The major schema version, reporting S007/S008; None when unknown."""
+    if data.get("_schema-version") is None:
+        return None
+    text = raw_text(data, "_schema-version").strip()
+    parts = _coerce(text)
+    if parts is None:
+        ctx.report("S007", data, "_schema-version", f"Unable to parse version \"{text}\"",
+                   ("_schema-version",), hint="use '3.1' (quoted)")
+        return None
+    major, minor = parts[0], parts[1]
+    if major not in SUPPORTED_SCHEMAS:
+        ctx.report("S007", data, "_schema-version", f"Version \"{text}\" is not supported",
+                   ("_schema-version",), hint="the deployer supports schema versions 2.x and 3.x")
+        return None
+    if minor not in SUPPORTED_SCHEMAS[major]:
+        known = ", ".join(f"{major}.{m}" for m in SUPPORTED_SCHEMAS[major])
+        ctx.report("S008", data, "_schema-version", f"schema version \"{text}\" is newer than "
+                   f"the deployer knows ({known}); it is read as {major}.x", ("_schema-version",))
+    return major
+
+
+def _coerce(text: str) -> Optional[Tuple[int, int, int]]:
+    match = _COERCE.search(text)
+    if not match:
+        return None
+    return tuple(int(part) if part else 0 for part in match.groups())  # type: ignore[return-value]
+
+
+def _check_versions(ctx, data: YMap, kind: str) -> None:
+    if "version" not in data or data.get("version") is None:
+        return
+    text = raw_text(data, "version").strip()
+    if kind == "mta":  # mbt fills ${timestamp} (and the build tool others) before deploying
+        text = text.replace("${timestamp}", "20260101000000")
+    if _coerce(text) is None:
+        ctx.report("S009", data, "version", f"Unable to parse version \"{text}\"", ("version",),
+                   hint="use semantic versioning such as 1.0.0; an unfiltered build placeholder "
+                        "stays text")
+    elif not SEMVER.match(text):
+        major, minor, patch = _coerce(text)
+        ctx.report("S010", data, "version", f"version \"{text}\" is not semantic versioning; the "
+                   f"deployer reads it as {major}.{minor}.{patch}", ("version",),
+                   hint=f"write {major}.{minor}.{patch}")
+
+
+class _Namespaces:
+    """The deployer's uniqueness sets: module names; dependency names (resources, provides and
+    each module's own name)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.modules: Dict[str, Any] = {}
+        self.dependencies: Dict[str, Tuple[str, Any]] = {}
+
+    def claim(self, table: Dict, name: str, owner: YMap, path: tuple, what: str,
+              label: str) -> None:
+        first = table.get(name)
+        if first is None:
+            table[name] = (label, owner.key_locs.get("name", owner.loc))
+            return
+        first_label, first_loc = first
+        self.ctx.report("S005", owner, "name", f"Value \"{name}\" for key \"name\" not unique for "
+                        f"object \"{what}\"", path + ("name",),
+                        hint=f"{first_label} at line {first_loc.line} has the same name"
+                        + ("; resource names, provided dependency names and module names share "
+                           "one namespace" if table is self.dependencies else ""))
+
+
+def _check_element(ctx, node: YMap, kind: str, path: tuple, dev: bool, major: Optional[int],
+                   names: _Namespaces) -> None:
+    what, spec, required = ELEMENTS[kind]
+    if dev and kind == "mtad":
+        what = "MTA development descriptor"
+    if dev and kind in _DEV_KEYS:
+        spec = {**spec, **_DEV_KEYS[kind]}
+    for key in required:
+        if node.get(key) is None:
+            where = "is empty" if key in node else "is missing"
+            ctx.report("S001", node, key if key in node else None,
+                       f"Required element \"{key}\" for object \"{what}\" {where}",
+                       path + (key,), at_key=key in node)
+    # The deployer parses modules before resources: the first of two equal names is a module's.
+    for key in sorted(node, key=lambda k: k != "modules"):
+        value = node[key]
+        entry = spec.get(key)
+        if entry is None:
+            _unknown_key(ctx, node, key, path, spec, what)
+            continue
+        shape, element, v3_only = entry
+        if v3_only and major == 2:
+            ctx.report("S006", node, key, f"\"{key}\" is a schema v3 key; a _schema-version 2 "
+                       "descriptor ignores it", path + (key,), hint="use _schema-version '3.1'",
+                       at_key=True)
+        if value is None:
+            continue
+        if not _shape_ok(ctx, node, key, value, shape, path):
+            continue
+        if key == "ID" or (key == "name" and kind != "include"):
+            _identifier(ctx, node, key, path)
+        if shape == "list":
+            seen: Dict[str, Any] = {}
+            for index, item in enumerate(value):
+                here = path + (key, index)
+                if not isinstance(item, YMap):
+                    ctx.report("S002", value, index, f"Invalid type for key \"{key}\", each "
+                               f"element must be a map, but got \"{_java_type(item)}\"", here,
+                               hint="write '- name: ...'")
+                    continue
+                _check_element(ctx, item, element, here, dev, major, names)
+                _unique(ctx, node, kind, key, item, here, seen, names)
+    if kind in ("module",) and isinstance(node.get("name"), (str, int, float)):
+        _implicit_provide(ctx, node, path, names)
+
+
+def _shape_ok(ctx, node: YMap, key: str, value: Any, shape: str, path: tuple) -> bool:
+    if shape == "any":
+        return True
+    if shape in ("list", "strings"):
+        if not isinstance(value, YSeq):
+            ctx.report("S002", node, key, f"Invalid type provided for \"{key}\": Expected a list "
+                       "of elements but another type was provided", path + (key,),
+                       hint=f"write it as a list: '{key}:' then '  - name: ...'"
+                       if shape == "list" else f"write it as a list: {key}: [a, b]")
+            return False
+        if shape == "strings":
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    ctx.report("S002", value, index, f"Invalid type for key \"{key}\", expected "
+                               f"\"String\" but got \"{_java_type(item)}\"", path + (key, index))
+        return True
+    ok = {"map": isinstance(value, YMap), "bool": isinstance(value, bool),
+          "str": isinstance(value, str) or (key in ("ID", "name") and isinstance(value, (int, float))
+                                            and not isinstance(value, bool))}[shape]
+    if not ok:
+        hint = None
+        if shape == "str" and isinstance(value, (int, float)):
+            hint = f"quote it: {key}: '{raw_text(node, key)}'"
+        ctx.report("S002", node, key, f"Invalid type for key \"{key}\", expected "
+                   f"\"{_SHAPE_TYPES[shape]}\" but got \"{_java_type(value)}\"", path + (key,),
+                   hint=hint)
+    return ok
+
+
+def _java_type(value: Any) -> str:
+    return _JAVA_TYPES.get(type(value), type(value).__name__)
+
+
+def _identifier(ctx, node: YMap, key: str, path: tuple) -> None:
+    text = raw_text(node, key)
+    if len(text) > MAX_IDENTIFIER:
+        ctx.report("S004", node, key, f"Invalid value for key \"{key}\", maximum length is "
+                   f"{MAX_IDENTIFIER}", path + (key,), hint=f"it has {len(text)} characters")
+    bad = re.search(r"[^A-Za-z0-9_\-\.]", text)
+    if bad or not text:
+        at = text[bad.start():] if bad else text
+        ctx.report("S003", node, key, f"Invalid value for key \"{key}\", matching failed at "
+                   f"\"{at}\"", path + (key,),
+                   hint="use only letters, digits, '_', '-' and '.'")
+
+
+def _unknown_key(ctx, node: YMap, key: str, path: tuple, spec: Spec, what: str) -> None:
+    if key in _DEV_ONLY:
+        ctx.report("S006", node, key, f"\"{key}\" belongs in a development descriptor (mta.yaml); "
+                   "the deployer ignores it", path + (key,), at_key=True)
+        return
+    guess = suggest(key, set(spec))
+    hint = f"did you mean \"{guess}\"?" if guess else None
+    if guess is None and what == "MTA module" and key in _MODULE_PARAMETER_LIKE:
+        hint = f"\"{key}\" is a parameter: move it under parameters"
+    ctx.report("S006", node, key, f"unknown key \"{key}\" in {what.replace('MTA ', '')}; the "
+               "deployer ignores it", path + (key,), hint=hint, at_key=True)
+
+
+_DEV_ONLY = {"build-parameters", "includes"}
+_MODULE_PARAMETER_LIKE = {"memory", "disk-quota", "instances", "buildpack", "command", "host",
+                          "domain", "routes", "health-check-type", "stack"}
+
+
+def _unique(ctx, parent: YMap, kind: str, key: str, item: YMap, path: tuple, seen: Dict,
+            names: _Namespaces) -> None:
+    name = item.get("name")
+    if not isinstance(name, (str, int, float)) or isinstance(name, bool):
+        return
+    name = raw_text(item, "name")
+    if key == "modules" and kind == "mtad":
+        names.claim(names.modules, name, item, path, "MTA module", f"module \"{name}\"")
+    elif key == "resources" and kind == "mtad":
+        names.claim(names.dependencies, name, item, path, "MTA resource", f"resource \"{name}\"")
+    elif key == "provides" and kind == "module":
+        names.claim(names.dependencies, name, item, path, "MTA provided dependency",
+                    f"provided dependency \"{name}\"")
+    elif key in ("requires", "hooks", "modules", "resources", "provides", "module-types",
+                 "resource-types"):
+        what = ELEMENTS[_element_of(kind, key)][0]
+        if name in seen:
+            first = seen[name]
+            ctx.report("S005", item, "name", f"Value \"{name}\" for key \"name\" not unique for "
+                       f"object \"{what}\"", path + ("name",),
+                       hint=f"the same name is at line {first.line}")
+        else:
+            seen[name] = item.key_locs.get("name", item.loc)
+
+
+def _element_of(kind: str, key: str) -> str:
+    spec = ELEMENTS[kind][1]
+    entry = spec.get(key) or _DEV_KEYS.get(kind, {}).get(key)
+    return entry[1] if entry and entry[1] else kind
+
+
+def _implicit_provide(ctx, module: YMap, path: tuple, names: _Namespaces) -> None:
+    """Every module provides its own name, unless it lists it in ``provides`` itself."""
+    name = raw_text(module, "name")
+    provides = module.get("provides")
+    if isinstance(provides, YSeq) and any(isinstance(p, YMap) and p.get("name") is not None
+                                          and raw_text(p, "name") == name for p in provides):
+        return
+    first = names.dependencies.get(name)
+    if first is None:
+        names.dependencies[name] = (f"module \"{name}\"", module.key_locs.get("name", module.loc))
+        return
+    if first[0].startswith("module "):
+        return  # two modules of one name: reported once, as a module
+    names.claim(names.dependencies, name, module, path, "MTA provided dependency", "")
