@@ -1,0 +1,263 @@
+"""HTTP for the online commands: one ``requests`` Session per run, a (connect, read) timeout on
+every call, retries only where repeating a request is harmless, and the OAuth 2.0
+client-credentials token fetch the way Neo's OAuth service wants it (HTTP Basic only).
+
+Nothing here prints. Failures of the transport become ``TransportError`` with a one-line,
+redacted message; HTTP answers are returned as they are, for the caller to judge.
+"""
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Optional, Tuple
+from urllib.parse import urlsplit
+
+import requests
+
+from . import __version__
+from .secrets import Secret, redact, remember, remember_basic
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_ATTEMPTS = 4
+BACKOFF_BASE = 0.5  # seconds; doubled per attempt, then jittered
+BACKOFF_CAP = 8.0
+RETRY_AFTER_CAP = 30.0  # a server may ask for more; a CLI user should not wait for it
+EXCERPT_CHARS = 200
+
+
+class TransportError(Exception):
+    """No HTTP answer: refused, reset, timed out, TLS failure. ``message`` is one redacted line;
+    ``may_have_arrived`` tells whether the request may have reached the server."""
+
+    def __init__(self, message: str, may_have_arrived: bool) -> None:
+        super().__init__(redact(message))
+        self.message = redact(message)
+        self.may_have_arrived = may_have_arrived
+
+
+@dataclass
+class Answer:
+    """An HTTP answer reduced to what the commands judge; ``text`` is already redacted."""
+
+    status: int
+    reason: str
+    headers: Dict[str, str]
+    text: str
+    elapsed_ms: float
+    attempts: int = 1
+    # The unredacted body, only for reading a token out of it; never printed.
+    raw: str = field(default="", repr=False)
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return None
+
+    def excerpt(self, limit: int = EXCERPT_CHARS) -> str:
+        flat = " ".join(self.text.split())
+        return flat if len(flat) <= limit else flat[:limit] + "..."
+
+
+@dataclass
+class TokenOutcome:
+    """The token endpoint's verdict on a client ID and secret."""
+
+    answer: Answer
+    token: Optional[Secret] = None
+    token_type: str = ""
+    expires_in: Optional[int] = None
+    error: str = ""  # the OAuth ``error`` code, e.g. invalid_client
+    description: str = ""  # the OAuth ``error_description``, redacted and shortened
+
+    @property
+    def ok(self) -> bool:
+        return self.token is not None
+
+
+def retry_after_seconds(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """``Retry-After`` as seconds to wait (delta seconds or an HTTP date), capped; None if absent
+    or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), RETRY_AFTER_CAP)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, min(when.timestamp() - now, RETRY_AFTER_CAP))
+
+
+def _reason_of(exc: BaseException) -> str:
+    """The human part of a requests/urllib3 exception, without pool and object names."""
+    text = str(exc)
+    match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
+    if match:
+        return match.group(1).strip().rstrip(".").lower()
+    for words in ("Connection reset by peer", "RemoteDisconnected", "Connection aborted",
+                  "Remote end closed connection without response", "certificate verify failed",
+                  "timed out"):
+        if words.lower() in text.lower():
+            return {"RemoteDisconnected": "the server closed the connection without answering",
+                    "Connection aborted": "the connection was aborted"}.get(words, words.lower())
+    return type(exc).__name__
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
+
+
+def where(url: str) -> str:
+    """``scheme://host:port`` of a URL, for messages."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class Client:
+    """One Session for one run. ``sleep``, ``clock`` and ``jitter`` are seams for tests."""
+
+    def __init__(self, timeout: float = 10.0, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic,
+                 jitter: Callable[[], float] = random.random) -> None:
+        if not timeout or timeout <= 0:
+            timeout = 10.0
+        self.timeout: Tuple[float, float] = (timeout, timeout)
+        self.sleep = sleep
+        self.clock = clock
+        self.jitter = jitter
+        self.session = requests.Session()
+        # trust_env (the default) brings proxies and REQUESTS_CA_BUNDLE from the environment.
+        self.session.headers["User-Agent"] = f"mta-sfsf/{__version__}"
+        self._tokens: Dict[Tuple[str, str], Tuple[TokenOutcome, float]] = {}
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _backoff(self, attempt: int, answer: Optional[requests.Response]) -> float:
+        if answer is not None:
+            wait = retry_after_seconds(answer.headers.get("Retry-After"))
+            if wait is not None:
+                return wait
+        return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt) * (0.5 + self.jitter() / 2)
+
+    def request(self, method: str, url: str, *, retry: bool, **kwargs: Any) -> Answer:
+        """Send one request; when ``retry`` (only for requests that are harmless to repeat),
+        retry 429/502/503/504 and connection failures with capped, jittered backoff."""
+        kwargs.setdefault("timeout", self.timeout)
+        kwargs.setdefault("allow_redirects", method == "GET")
+        kwargs["verify"] = True  # never off; a custom CA comes from REQUESTS_CA_BUNDLE
+        # An explicit no-op auth keeps requests from adding .netrc credentials: "refuses an
+        # event without a token" must really be sent without one.
+        kwargs.setdefault("auth", _no_auth)
+        attempts = MAX_ATTEMPTS if retry else 1
+        for attempt in range(attempts):
+            started = self.clock()
+            try:
+                response = self.session.request(method, url, **kwargs)
+            except requests.exceptions.RequestException as exc:
+                error = self._transport_error(exc, url, method)
+                if retry and attempt + 1 < attempts and not isinstance(
+                        exc, (requests.exceptions.SSLError, requests.exceptions.InvalidURL,
+                              requests.exceptions.MissingSchema)):
+                    self.sleep(self._backoff(attempt, None))
+                    continue
+                if attempt:
+                    error = TransportError(f"{error.message} (after {attempt + 1} attempts)",
+                                           error.may_have_arrived)
+                raise error from None
+            elapsed = (self.clock() - started) * 1000.0
+            if retry and response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
+                wait = self._backoff(attempt, response)
+                response.close()
+                self.sleep(wait)
+                continue
+            return Answer(response.status_code, response.reason or "",
+                          {k: redact(v) for k, v in response.headers.items()},
+                          redact(response.text[:20000]), elapsed, attempt + 1,
+                          raw=response.text[:20000])
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _transport_error(self, exc: requests.exceptions.RequestException, url: str,
+                         method: str) -> TransportError:
+        place = where(url)
+        connect, read = self.timeout
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return TransportError(f"could not connect to {place} within {connect:g} s", False)
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            return TransportError(f"{place} accepted the connection but sent no answer within "
+                                  f"{read:g} s", True)
+        if isinstance(exc, requests.exceptions.SSLError):
+            return TransportError(f"TLS verification failed for {place} ({_reason_of(exc)}); for "
+                                  "a private CA set REQUESTS_CA_BUNDLE to its certificate file",
+                                  False)
+        if isinstance(exc, requests.exceptions.ProxyError):
+            return TransportError(f"the proxy refused or failed the request to {place} "
+                                  "(check HTTPS_PROXY / NO_PROXY)", False)
+        if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                            requests.exceptions.InvalidSchema)):
+            return TransportError(f"not a usable URL: {place}", False)
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            reason = _reason_of(exc)
+            refused = "refused" in reason or "name or service" in reason or \
+                "resolution" in reason or "not known" in reason
+            return TransportError(f"cannot reach {place}: {reason}", not refused)
+        return TransportError(f"{method} to {place} failed: {_reason_of(exc)}", True)
+
+    def fetch_token(self, token_url: str, client_id: str, secret: Secret,
+                    grant_in_query: bool = False) -> TokenOutcome:
+        """OAuth 2.0 client credentials with the ID and secret in an HTTP Basic header (Neo's
+        OAuth service accepts no other form). Repeating a token request is harmless: retried."""
+        remember_basic(client_id, secret.reveal())
+        if grant_in_query:  # the platform API token endpoint: grant type in the query string
+            kwargs: Dict[str, Any] = {"params": {"grant_type": "client_credentials"}}
+        else:
+            kwargs = {"data": {"grant_type": "client_credentials"}}
+        answer = self.request("POST", token_url, retry=True, auth=(client_id, secret.reveal()),
+                              headers={"Accept": "application/json"}, **kwargs)
+        try:
+            body = json.loads(answer.raw)
+        except ValueError:
+            body = None
+        body = body if isinstance(body, dict) else {}
+        token = body.get("access_token")
+        if 200 <= answer.status < 300 and isinstance(token, str) and token:
+            remember(token)
+            expires = body.get("expires_in")
+            expires_in = int(expires) if isinstance(expires, (int, float)) or (
+                isinstance(expires, str) and expires.isdigit()) else None
+            return TokenOutcome(answer, Secret(token), str(body.get("token_type") or "Bearer"),
+                                expires_in)
+        error = body.get("error")
+        description = body.get("error_description")
+        return TokenOutcome(answer, error=str(error)[:80] if isinstance(error, str) else "",
+                            description=redact(str(description))[:200]
+                            if isinstance(description, str) else "")
+
+    def cached_token(self, token_url: str, client_id: str, secret: Secret,
+                     grant_in_query: bool = False) -> TokenOutcome:
+        """``fetch_token``, reusing a token for its lifetime (less a safety margin), as SAP asks
+        for platform API tokens."""
+        key = (token_url, client_id)
+        cached = self._tokens.get(key)
+        if cached and self.clock() < cached[1]:
+            return cached[0]
+        outcome = self.fetch_token(token_url, client_id, secret, grant_in_query)
+        if outcome.ok:
+            lifetime = outcome.expires_in if outcome.expires_in is not None else 300
+            self._tokens[key] = (outcome, self.clock() + max(0, lifetime - 30))
+        return outcome
