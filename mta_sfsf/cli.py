@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--payload", metavar="FILE", help="JSON event to send instead of the sample")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="connect and read timeout of each request (default 10)")
+    p.add_argument("--platform-url", metavar="URL",
+                   help="Neo platform API base for the application state check (default "
+                        "https://api.<host>; the check runs only when MTA_SFSF_PLATFORM_CLIENT_ID "
+                        "and MTA_SFSF_PLATFORM_CLIENT_SECRET are set)")
     _add_format(p)
 
     p = sub.add_parser("simulate-event", help="do what the SuccessFactors integration would do")
@@ -125,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", dest="clients", action="append", default=[], metavar="ID",
                    help="client ID to accept; its secret comes from the environment or a file")
     p.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS")
+    p.add_argument("--secret-file", metavar="FILE",
+                   help="client secrets, one client-id:secret per line (instead of "
+                        "MTA_SFSF_SANDBOX_SECRET_<ID>)")
     return parser
 
 
