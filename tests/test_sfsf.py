@@ -1,0 +1,406 @@
+"""The sfsf rules beyond the case files: the sample, SAP's documented example, secrets that never
+show, the helpers ``expand`` reuses, and the published JSON Schema kept in step with the rules."""
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from mta_sfsf.rules import sfsf
+from mta_sfsf.validate import ValidateOptions, check as validate, run
+from mta_sfsf.yaml_io import YMap, YSeq
+
+from conftest import ROOT, SAMPLE
+
+SCHEMA_PATH = ROOT / "mta_sfsf" / "sfsf-outbound-connections.schema.json"
+CASES = Path(__file__).parent / "cases"
+
+HEAD = """\
+_schema-version: '3.1'
+ID: com.example.t
+version: 1.0.0
+parameters:
+  hcp-deployer-version: '1.2.0'
+modules:
+  - name: app
+    type: com.sap.java
+    parameters:
+      name: app
+"""
+
+
+def f_codes(found):
+    return [item for item in found if item[0].startswith("F")]
+
+
+# ------------------------------------------------------------------ whole descriptors
+
+def test_sample_with_its_extension_is_clean():
+    _, diagnostics = validate(str(SAMPLE / "mtad.yaml"), [str(SAMPLE / "sample.mtaext")])
+    assert diagnostics == []
+
+
+def test_sample_alone_has_no_sfsf_findings():
+    """Without the .mtaext the secret is empty: filled at deploy time, not an sfsf error."""
+    _, diagnostics = validate(str(SAMPLE / "mtad.yaml"), [])
+    assert [d for d in diagnostics if d.code.startswith("F")] == []
+
+
+SAP_EXAMPLE = """\
+_schema-version: '3.1'
+parameters:
+  hcp-deployer-version: '1.1.0'
+ID: com.example.basic.sfsf
+version: 0.1.0
+modules:
+  - name: benefits-app
+    type: com.sap.java
+    parameters:
+       name: benefits
+       jvm-arguments: -server
+       java-version: JRE 7
+       runtime: neo-java-web
+       runtime-version: 1
+       sfsf-idp-access: true
+       sfsf-connections:
+         - type: default
+           additional-properties:
+              nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'
+         - type: technical-user
+           technical-user-id: SFSFAdmin
+       sfsf-outbound-connections:
+         - type: OAuth2SAMLBearerAssertion
+           name: BenefitsOutboundConnection
+           subject-name-id: mail
+           subject-name-id-format: EMAIL_ADDRESS
+           assertion-attributes-mapping:
+              firstname: firstname
+              lastname: lastname
+              email: email
+       role-provider: sfsf
+       sfsf-home-page-tiles:
+         resource: resources/benefits-tiles.json
+    requires:
+     - name: dbbinding
+     - name: benefits-roles
+  - name: benefits-roles
+    type: com.sap.hcp.sfsf-roles
+resources:
+  - name: dbbinding
+    type: com.sap.hcp.persistence
+    parameters:
+      id: tst
+"""
+
+
+def test_sap_documented_example_verbatim(check):
+    """SAP's whole example ("Modeling SAP SuccessFactors Extensions"): the only sfsf finding is
+    the deprecated technical-user connection SAP itself cautions against."""
+    assert f_codes(check(SAP_EXAMPLE)) == [
+        ("F006", 20, 18, "modules[0].parameters.sfsf-connections[1].type")]
+
+
+def test_sfsf_parameters_of_other_module_types_are_not_ours(check):
+    source = HEAD.replace("com.sap.java", "com.sap.hcp.html5") + "      sfsf-idp-access: 3\n"
+    assert f_codes(check(source)) == []
+
+
+def test_generic_platform_checks_too(check):
+    source = HEAD + "      sfsf-idp-access: 3\n"
+    assert f_codes(check(source, platform="generic")) == [
+        ("F001", 11, 24, "modules[0].parameters.sfsf-idp-access")]
+
+
+# ------------------------------------------------------------------ secrets
+
+SECRET = "s3cr3t-Do-Not-Print-42"
+
+
+def _all_output(path: Path, extensions=()) -> str:
+    text_out, text_err = io.StringIO(), io.StringIO()
+    run(ValidateOptions([str(path)], list(extensions), format="text"), text_out, text_err)
+    json_out, json_err = io.StringIO(), io.StringIO()
+    run(ValidateOptions([str(path)], list(extensions), format="json"), json_out, json_err)
+    return "".join(s.getvalue() for s in (text_out, text_err, json_out, json_err))
+
+
+@pytest.mark.parametrize("connection, where", [
+    (f"client-secret: {SECRET}", "literal"),
+    (f"client-secret: '{SECRET}'", "quoted"),
+    ("client-secret: ${events-credential}", "behind a parameter"),
+])
+def test_a_literal_secret_in_mtad_is_an_error_that_never_shows_the_value(tmp_path, connection,
+                                                                        where):
+    path = tmp_path / "mtad.yaml"
+    path.write_text(HEAD + f"""\
+      events-credential: {SECRET}
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          {connection}
+""", encoding="utf-8")
+    _, diagnostics = validate(str(path), [])
+    assert [d.code for d in diagnostics if d.code.startswith("F")] == ["F013"], where
+    output = _all_output(path)
+    assert "F013" in output
+    assert SECRET not in output
+
+
+def test_a_literal_secret_in_an_extension_descriptor_is_fine(tmp_path):
+    main = tmp_path / "mtad.yaml"
+    main.write_text(HEAD + """\
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          client-secret:
+""", encoding="utf-8")
+    ext = tmp_path / "secret.mtaext"
+    ext.write_text(f"""\
+_schema-version: '3.1'
+ID: com.example.t.config
+extends: com.example.t
+modules:
+  - name: app
+    parameters:
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          client-secret: {SECRET}
+""", encoding="utf-8")
+    _, diagnostics = validate(str(main), [str(ext)])
+    assert diagnostics == []
+    assert SECRET not in _all_output(main, [str(ext)])
+
+
+def test_an_extension_descriptor_validated_alone_may_hold_secrets(check):
+    source = HEAD.replace("version: 1.0.0\n", "extends: com.example.base\n") + f"""\
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          client-secret: {SECRET}
+"""
+    assert "F013" not in [c for c, *_ in check(source, name="secrets.mtaext")]
+
+
+def test_a_secret_like_parameter_behind_a_reference_is_reported_once(check):
+    """``events-secret`` is the Neo rules' N020 already: no second report at the same place."""
+    found = check(HEAD + f"""\
+      events-secret: {SECRET}
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          client-secret: ${{events-secret}}
+""")
+    at_secret = [item for item in found if item[1:3] == (11, 22)]
+    assert len(at_secret) == 1 and at_secret[0][0] != "F013"
+
+
+# ------------------------------------------------------------------ helpers expand reuses
+
+def test_deployer_and_tool_keys():
+    assert sfsf.DEPLOYER_KEYS == {"name", "type", "subject-name-id", "subject-name-id-format",
+                                  "assertion-attributes-mapping"}
+    assert sfsf.TOOL_KEYS == {"client-name", "client-id", "client-secret", "token-lifetime",
+                              "token-url", "integrations"}
+    assert not sfsf.DEPLOYER_KEYS & sfsf.TOOL_KEYS
+
+
+@pytest.mark.parametrize("value, seconds", [
+    (1, 1), ("3600", 3600), ("90s", 90), ("15m", 900), ("12h", 43200), ("30d", 2592000),
+    ("180d", 15552000), (15552000, 15552000),
+])
+def test_token_lifetime_seconds(value, seconds):
+    assert sfsf.token_lifetime_seconds(value) == seconds
+
+
+@pytest.mark.parametrize("value", [0, "0d", "181d", 15552001, -5, "30 days", "1.5h", True, 1.5,
+                                   None, "", "d"])
+def test_token_lifetime_refused(value):
+    with pytest.raises(ValueError):
+        sfsf.token_lifetime_seconds(value)
+
+
+@pytest.mark.parametrize("endpoint, ok", [
+    ("/api/events", True), ("${default-url}", True), ("${default-url}/api/e", True),
+    ("${default-url}?a=1", True), ("https://app.example.com/e", True),
+    ("http://127.0.0.1:8080/e", True), ("http://localhost/e", True),
+    ("api/events", False), ("//evil.example.com/e", False), ("http://app.example.com/e", False),
+    ("${default-url}api", False), ("/api/my events", False), ("ftp://x.example.com/e", False),
+    ("https://u:p@app.example.com/e", False), ("${other-url}/e", False),
+])
+def test_endpoint_problem(endpoint, ok):
+    assert (sfsf.endpoint_problem(endpoint) is None) is ok
+
+
+def test_every_code_has_a_negative_case_file():
+    expected = set()
+    for path in (CASES / "negative").glob("sfsf-*.yaml"):
+        expected.update(re.findall(r"^# expect: (F\d{3}) ", path.read_text(encoding="utf-8"),
+                                   re.M))
+    assert expected == set(sfsf.CODES)
+
+
+def test_messages_never_echo_urls(check, tmp_path):
+    """A URL may carry credentials: F015 names the key, not the value."""
+    path = tmp_path / "mtad.yaml"
+    path.write_text(HEAD + """\
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          token-url: https://client:hunter2-pw@oauth.example.com/token
+""", encoding="utf-8")
+    _, diagnostics = validate(str(path), [])
+    assert [d.code for d in diagnostics] == ["F015"]
+    assert "hunter2-pw" not in _all_output(path)
+
+
+# ------------------------------------------------------------------ the JSON Schema
+
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def test_schema_is_draft_2020_12_and_matches_the_rules():
+    schema = _schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    connection = schema["$defs"]["connection"]
+    integration = schema["$defs"]["integration"]
+    assert tuple(connection["properties"]["type"]["enum"]) == sfsf.CONNECTION_TYPES
+    assert set(connection["properties"]) == sfsf.CONNECTION_KEYS
+    assert tuple(connection["required"]) == sfsf.CONNECTION_REQUIRED
+    assert connection["additionalProperties"] is False
+    assert connection["if"]["properties"]["type"]["const"] == sfsf.SAML_BEARER
+    assert tuple(connection["then"]["required"]) == sfsf.SAML_KEYS
+    assert connection["properties"]["name"]["pattern"] == sfsf.NAME_PATTERN.pattern
+    assert connection["properties"]["name"]["maxLength"] == sfsf.MAX_NAME
+    lifetime = connection["properties"]["token-lifetime"]["oneOf"][0]
+    assert lifetime["maximum"] == sfsf.MAX_TOKEN_LIFETIME
+    assert set(integration["properties"]) == sfsf.INTEGRATION_KEYS
+    assert tuple(integration["required"]) == sfsf.INTEGRATION_REQUIRED
+    assert integration["additionalProperties"] is False
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _conforms(schema: dict, value, root: dict, where: str = "") -> None:
+    """A tiny validator for the keywords the published schema uses (no dependency allowed)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return _conforms(root["$defs"][name], value, root, where)
+    types = schema.get("type")
+    if types is not None:
+        types = types if isinstance(types, list) else [types]
+        checks = {"string": lambda v: isinstance(v, str), "null": lambda v: v is None,
+                  "boolean": lambda v: isinstance(v, bool),
+                  "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+                  "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+                  "object": lambda v: isinstance(v, dict), "array": lambda v: isinstance(v, list)}
+        if not any(checks[t](value) for t in types):
+            raise _Invalid(f"{where}: not {types}")
+    if "enum" in schema and value not in schema["enum"]:
+        raise _Invalid(f"{where}: not in enum")
+    if "const" in schema and value != schema["const"]:
+        raise _Invalid(f"{where}: not the const")
+    if isinstance(value, str):
+        if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", 1e9):
+            raise _Invalid(f"{where}: length")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            raise _Invalid(f"{where}: pattern")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not schema.get("minimum", -1e18) <= value <= schema.get("maximum", 1e18):
+            raise _Invalid(f"{where}: range")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            _conforms(schema["items"], item, root, f"{where}[{index}]")
+    if isinstance(value, dict):
+        for key in schema.get("required", ()):
+            if key not in value:
+                raise _Invalid(f"{where}: missing {key}")
+        properties = schema.get("properties", {})
+        for key, item in value.items():
+            if "propertyNames" in schema:
+                _conforms(schema["propertyNames"], key, root, f"{where}.{key} (name)")
+            if key in properties:
+                _conforms(properties[key], item, root, f"{where}.{key}")
+            elif schema.get("additionalProperties") is False:
+                raise _Invalid(f"{where}: unknown {key}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                _conforms(schema["additionalProperties"], item, root, f"{where}.{key}")
+    for keyword, wanted in (("oneOf", 1), ("anyOf", None)):
+        if keyword in schema:
+            passed = 0
+            for option in schema[keyword]:
+                try:
+                    _conforms(option, value, root, where)
+                    passed += 1
+                except _Invalid:
+                    pass
+            if passed == 0 or (wanted is not None and passed != wanted):
+                raise _Invalid(f"{where}: {keyword}")
+    if "if" in schema:
+        try:
+            _conforms(schema["if"], value, root, where)
+        except _Invalid:
+            return None
+        _conforms(schema["then"], value, root, where)
+    return None
+
+
+def _plain(node):
+    if isinstance(node, YMap):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, YSeq):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _connections(path: Path, extensions=()):
+    descriptor, _ = validate(str(path), [str(e) for e in extensions])
+    for module in descriptor.merged.get("modules") or []:
+        value = (module.get("parameters") or {}).get("sfsf-outbound-connections")
+        if value is not None:
+            yield _plain(value)
+
+
+def _positive_descriptors():
+    yield SAMPLE / "mtad.yaml", [SAMPLE / "sample.mtaext"]
+    for path in sorted((CASES / "positive").glob("sfsf-*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"^# extensions: (.+)$", text, re.M)
+        yield path, [path.parent / n.strip() for n in match.group(1).split(",")] if match else []
+
+
+@pytest.mark.parametrize("path, extensions", list(_positive_descriptors()),
+                         ids=lambda v: v.name if isinstance(v, Path) else "")
+def test_positive_connections_conform_to_the_schema(path, extensions):
+    schema = _schema()
+    found = list(_connections(path, extensions))
+    assert found, f"{path.name} has no sfsf-outbound-connections"
+    for connections in found:
+        _conforms(schema, connections, schema)
+
+
+@pytest.mark.parametrize("connection", [
+    {"name": "A B", "type": "OAuth2ClientCredentials"},
+    {"name": "A", "type": "OAuth2ClientCredential"},
+    {"name": "A", "type": "OAuth2SAMLBearerAssertion", "subject-name-id": "mail"},
+    {"name": "A", "type": "OAuth2ClientCredentials", "token-lifetme": "1h"},
+    {"name": "A", "type": "OAuth2ClientCredentials", "token-lifetime": 0},
+    {"name": "A", "type": "OAuth2ClientCredentials", "token-url": "http://oauth.example.com"},
+    {"name": "A", "type": "OAuth2ClientCredentials",
+     "integrations": [{"name": "I", "event": "E", "endpoint": "api/events"}]},
+    {"name": "A", "type": "OAuth2ClientCredentials",
+     "integrations": [{"name": "I", "event": "E", "endpoint": "/e", "fields": {"n": 5}}]},
+    {"name": "A", "type": "OAuth2ClientCredentials",
+     "integrations": [{"name": "I", "event": "E", "endpoint": "/e",
+                       "fields": {"n": {"constant": None}}}]},
+])
+def test_the_schema_refuses_what_the_rules_refuse(connection):
+    schema = _schema()
+    with pytest.raises(_Invalid):
+        _conforms(schema, [connection], schema)
