@@ -36,7 +36,8 @@ facts come from SAP's Neo pages (``neo_types.py`` holds them as data and says wh
 On every platform: "Any sensitive data should be placed within the MTA extension descriptor".
 A non-empty literal value of a password-, secret-, token- or key-like parameter or property in
 the deployment descriptor (not in an ``.mtaext``) is an error (N020); the message never shows the
-value. A name is sensitive when its last word (words split at ``-``, ``_``, ``.`` and camelCase)
+value, and a literal that an extension descriptor overrides is still reported: it still sits in
+the file. A name is sensitive when its last word (words split at ``-``, ``_``, ``.`` and camelCase)
 ends with ``password``, ``passwd``, ``pwd``, ``passphrase``, ``secret``, ``token``, ``apikey``,
 ``privatekey``, ``secretkey`` or ``accesskey``, or its last two words are ``<q> key`` with ``q``
 one of api, private, secret, access, client, signing, encryption, master, shared, account,
@@ -185,7 +186,8 @@ def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
         ctx.report("N003", parameters, key, f"hcp-deployer-version {text} is written as a "
                    "number", where, hint=f"{QUOTE_ADVICE}: '{text}'")
     if parsed in [version_tuple(v) for v in T.DEPRECATED_DEPLOYER_VERSIONS]:
-        ctx.report("N004", parameters, key, f"Deployer version {text} (1.0.0) is going to be "
+        same = "" if text == "1.0.0" else " (1.0.0)"
+        ctx.report("N004", parameters, key, f"Deployer version {text}{same} is going to be "
                    "deprecated",
                    where, hint="use version '1.1.0' and higher")
     return parsed
@@ -274,7 +276,7 @@ def _check_module(ctx, index: int, module: YMap, kind: str,
         spec = table.get(key)
         here = path + (key,)
         if spec is None:
-            if key not in placeholders:
+            if key not in placeholders and key not in T.DEPRECATED_PARAMETERS:
                 match = suggest(key, table)
                 ctx.report("N008", parameters, key, f"module \"{name}\": unknown parameter "
                            f"\"{key}\" for module type {mtype}", here,
@@ -447,11 +449,13 @@ def _is_literal(value: Any) -> bool:
 
 
 def check_literal_secrets(ctx) -> None:
+    """Walk the deployment descriptor as written, not the merged view: a literal that an
+    extension overrides still sits in the file (and in version control)."""
     main = ctx.descriptor.main
-    if main.kind == "mtaext":
+    if main.kind == "mtaext" or not isinstance(main.data, YMap):
         return  # an extension descriptor is where such values belong
     seen: Set[int] = set()
-    stack = [(ctx.data, ())]
+    stack = [(main.data, ())]
     while stack:
         node, path = stack.pop()
         if id(node) in seen:
