@@ -49,7 +49,8 @@ from .neo import is_sensitive_name
 CODES = {
     "F001": ("error", "an sfsf-* parameter, or one of its keys, has the wrong type"),
     "F002": ("error", "an unknown key in an sfsf-* parameter"),
-    "F003": ("error", "a value that is not one of the allowed ones (connection type, role-provider)"),
+    "F003": ("error", "a value that is not one of the allowed ones (connection type, "
+                      "role-provider)"),
     "F004": ("error", "a required key of an sfsf-* parameter is missing"),
     "F005": ("error", "technical-user-id missing on a technical-user connection, or set on a "
                       "default one"),
@@ -179,25 +180,51 @@ def _path_problem(text: str) -> Optional[str]:
 # ---------------------------------------------------------------- the rule
 
 def check(ctx) -> None:
-    names: Dict[str, Loc] = {}  # outbound connection names across the whole MTA
+    shared = _Shared(ctx)
     for index, module in ctx.items("modules"):
         if module.get("type") not in SFSF_MODULE_TYPES:
             continue
         parameters = module.get("parameters")
         if not isinstance(parameters, YMap):
             continue
-        base = ("modules", index, "parameters")
-        _Module(ctx, parameters, base, names).check()
+        _Module(ctx, parameters, ("modules", index, "parameters"), shared).check()
+
+
+class _Shared:
+    """What the modules' checks share: connection names seen so far, and (built once, on first
+    need, so a 1,000-module MTA stays linear) where each dependency's properties are."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.names: Dict[str, Loc] = {}
+        self._providers: Optional[Dict[str, Tuple[YMap, Path]]] = None
+
+    def providers(self) -> Dict[str, Tuple[YMap, Path]]:
+        """Resources and provided dependencies by name (they share one namespace)."""
+        if self._providers is None:
+            found: Dict[str, Tuple[YMap, Path]] = {}
+            for index, module in self.ctx.items("modules"):
+                provides = module.get("provides")
+                for position, item in enumerate(provides if isinstance(provides, YSeq) else ()):
+                    if isinstance(item, YMap) and isinstance(item.get("name"), str):
+                        found.setdefault(item["name"], (item, ("modules", index, "provides",
+                                                               position)))
+            for index, resource in self.ctx.items("resources"):
+                if isinstance(resource.get("name"), str):
+                    found[resource["name"]] = (resource, ("resources", index))
+            self._providers = found
+        return self._providers
 
 
 class _Module:
     """The sfsf-* parameters of one Java module."""
 
-    def __init__(self, ctx, parameters: YMap, base: Path, names: Dict[str, Loc]) -> None:
+    def __init__(self, ctx, parameters: YMap, base: Path, shared: _Shared) -> None:
         self.ctx = ctx
         self.parameters = parameters
         self.base = base
-        self.names = names
+        self.shared = shared
+        self.names = shared.names
         main = ctx.descriptor.main
         # Validating an extension descriptor on its own: that is where secrets belong.
         self.main_file = None if main.kind == "mtaext" else main.file
@@ -414,8 +441,8 @@ class _Module:
             url = self.text(node, "token-url", path + ("token-url",), max_length=None)
             problem = url_problem(url) if url and not has_placeholder(url) else None
             if problem:
-                self.report("F015", node, "token-url", f"\"token-url\" is not acceptable: {problem}",
-                            path + ("token-url",),
+                self.report("F015", node, "token-url",
+                            f"\"token-url\" is not acceptable: {problem}", path + ("token-url",),
                             hint="https://oauthasservices-<account>.<host>/oauth2/api/v1/token")
         if "integrations" in node:
             self.integrations(node, path + ("integrations",))
@@ -480,25 +507,8 @@ class _Module:
                 return top, inner, ("parameters", inner)
             return None
         dependency, _, prop = inner.partition("/")
-        if not prop:
-            return None
-        for section, key in (("resources", "properties"), ("modules", "provides")):
-            for index, item in self.ctx.items(section):
-                if section == "resources":
-                    if item.get("name") == dependency:
-                        found = _property(item, prop, ("resources", index))
-                        if found:
-                            return found
-                    continue
-                provides = item.get("provides")
-                if isinstance(provides, YSeq):
-                    for pi, provided in enumerate(provides):
-                        if isinstance(provided, YMap) and provided.get("name") == dependency:
-                            found = _property(provided, prop,
-                                              ("modules", index, "provides", pi))
-                            if found:
-                                return found
-        return None
+        provider = self.shared.providers().get(dependency) if prop else None
+        return _property(provider[0], prop, provider[1]) if provider else None
 
     def integrations(self, connection: YMap, path: Path) -> None:
         seq = connection["integrations"]
@@ -533,9 +543,10 @@ class _Module:
                 endpoint = self.text(node, "endpoint", here + ("endpoint",), max_length=None)
                 problem = endpoint_problem(endpoint) if endpoint is not None else None
                 if problem:
-                    self.report("F015", node, "endpoint", f"\"endpoint\" is not acceptable: {problem}",
-                                here + ("endpoint",), hint="/api/events, https://app.example.com"
-                                "/api/events or ${default-url}/api/events")
+                    self.report("F015", node, "endpoint",
+                                f"\"endpoint\" is not acceptable: {problem}", here + ("endpoint",),
+                                hint="/api/events, https://app.example.com/api/events or "
+                                "${default-url}/api/events")
             if "fields" in node:
                 self.fields(node, here + ("fields",))
 
@@ -554,7 +565,7 @@ class _Module:
                 if isinstance(value, str):
                     if not value.strip():
                         self.report("F017", node, name, f"field \"{name}\" has an empty source "
-                                    "field", at, hint="write {constant: \"\"} for an empty constant")
+                                    "field", at, hint="write {constant: ''} for an empty constant")
                     elif _CONTROL.search(value):
                         self.report("F017", node, name, f"the source field of \"{name}\" contains "
                                     "control characters", at)
