@@ -84,6 +84,7 @@ def all_codes() -> dict:
         _ALL.update(CODES)
         for module in RULE_MODULES:
             _ALL.update(module.CODES)
+        _ALL.update(__import__("mta_sfsf.plan", fromlist=["CODES"]).CODES)  # expand's plan warnings
     return _ALL
 
 

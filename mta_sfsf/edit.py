@@ -1,0 +1,148 @@
+"""Minimal-diff writing: remove keys from a descriptor's text by splicing character ranges, using
+the positions the reader kept (``YMap.spans``, ``loc``, ``end``). Comments, key order, quoting,
+line endings and layout of everything else survive byte for byte; no YAML dump is involved.
+
+Removing a key in block style drops its lines (a comment on them goes too); the first key of a
+list item (``- key: ...``) is removed by moving the next key up to the dash. In flow style the key
+and its separating comma go. A mapping that loses every key becomes ``{}``.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict, List, Sequence, Tuple
+
+from .yaml_io import YMap, YSeq
+
+PathPart = Any
+Edit = Tuple[int, int, str]
+
+
+class EditError(Exception):
+    """The text cannot be changed safely (a key reached through an alias or merge key, ...)."""
+
+
+def remove_keys(text: str, tree: YMap, paths: Sequence[Tuple[PathPart, ...]]) -> str:
+    """``text`` without the keys at ``paths`` (each path ends with the key to remove)."""
+    by_map: Dict[int, Tuple[YMap, List[str]]] = {}
+    for path in paths:
+        container = _follow(tree, path[:-1])
+        if not isinstance(container, YMap) or path[-1] not in container:
+            raise EditError(f"no key at {path!r}")
+        by_map.setdefault(id(container), (container, []))[1].append(path[-1])
+    edits: List[Edit] = []
+    for container, keys in by_map.values():
+        edits.extend(_map_edits(text, container, set(keys)))
+    return splice(text, edits)
+
+
+def removed(data: Any, paths: Sequence[Tuple[PathPart, ...]]) -> Any:
+    """The plain tree ``data`` (dicts and lists) without the keys at ``paths``: the intended
+    result, to compare with a re-parse of the spliced text."""
+    result = copy.deepcopy(data)
+    for path in paths:
+        container = _follow(result, path[:-1])
+        if isinstance(container, dict):
+            container.pop(path[-1], None)
+    return result
+
+
+def splice(text: str, edits: List[Edit]) -> str:
+    """Apply non-overlapping (start, end, replacement) edits."""
+    out, last = [], len(text)
+    for start, end, replacement in sorted(edits, reverse=True):
+        if end > last:
+            raise EditError("overlapping edits")
+        out.append(text[end:last])
+        out.append(replacement)
+        last = start
+    out.append(text[:last])
+    return "".join(reversed(out))
+
+
+def _follow(data: Any, path: Sequence[PathPart]) -> Any:
+    for part in path:
+        if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _is_flow(text: str, node: Any) -> bool:
+    index = node.loc.index
+    return index < len(text) and text[index] in "{["
+
+
+def _value_end(text: str, container: Any, key: Any) -> int:
+    """Where the value of ``container[key]`` ends, comments and blank lines after it excluded."""
+    if isinstance(container, YMap):
+        start, end = container.spans[key]
+        value_start = container.value_locs[key].index
+        value = container[key]
+    else:
+        start, end = container.spans[key]
+        value_start = container.item_locs[key].index
+        value = container[key]
+    del start
+    own = isinstance(value, (YMap, YSeq)) and value.loc.index == value_start and len(value)
+    if not own or _is_flow(text, value):
+        # A scalar, an alias, an empty or a flow collection: the reader's end is exact, except
+        # that a block scalar (|, >) ends after the blank lines that follow it.
+        content = text[value_start:end].rstrip()
+        return value_start + len(content) if content else end
+    keys = list(value.spans) if isinstance(value, YMap) else list(range(len(value.spans)))
+    return max(_value_end(text, value, k) for k in keys)
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """Just after the newline that ends the line holding ``index`` (a block scalar may already
+    end just after its newline)."""
+    if index > 0 and text[index - 1] == "\n":
+        return index
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _map_edits(text: str, node: YMap, remove: set) -> List[Edit]:
+    for key in remove:
+        if key not in node.spans or node.key_locs[key].index != node.spans[key][0]:
+            raise EditError(f"the key {key!r} is not written in this mapping (a merge key?)")
+    keys = sorted(node.spans, key=lambda k: node.spans[k][0])
+    if all(k in remove for k in keys):
+        first = node.spans[keys[0]][0]
+        end = node.end if _is_flow(text, node) else _value_end(text, node, keys[-1])
+        start = node.loc.index if _is_flow(text, node) else first
+        return [(start, end, "{}")]
+    flow = _is_flow(text, node)
+    edits: List[Edit] = []
+    index = 0
+    while index < len(keys):
+        if keys[index] not in remove:
+            index += 1
+            continue
+        run_end = index
+        while run_end + 1 < len(keys) and keys[run_end + 1] in remove:
+            run_end += 1
+        first, last = keys[index], keys[run_end]
+        after = keys[run_end + 1] if run_end + 1 < len(keys) else None
+        before = keys[index - 1] if index > 0 else None
+        key_start = node.spans[first][0]
+        if flow:
+            if before is not None:
+                edits.append((_value_end(text, node, before), _value_end(text, node, last), ""))
+            else:
+                edits.append((key_start, node.spans[after][0], ""))
+        else:
+            line_start = _line_start(text, key_start)
+            if text[line_start:key_start].strip() == "":
+                edits.append((line_start, _line_end(text, _value_end(text, node, last)), ""))
+            else:  # "- key: ..." on the item's line: the next kept key moves up to the dash
+                edits.append((key_start, node.spans[after][0], ""))
+        index = run_end + 1
+    return edits

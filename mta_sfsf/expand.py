@@ -1,0 +1,228 @@
+"""``mta-sfsf expand``: validate, then turn ``sfsf-outbound-connections`` into the deployable
+descriptor (minimal diff), ``plan.json`` and ``RUNBOOK.md``.
+
+Nothing is written when validation finds an error (or, with ``--strict``, a warning). The outputs
+are built in memory first, checked, then written (``--check`` compares instead, ``--diff`` prints
+the descriptor's change); the input is never modified.
+"""
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, TextIO, Tuple
+
+from . import edit, landscape, outbound
+from .descriptor import MTAR_DESCRIPTOR, Descriptor, read_bytes
+from .errors import MtaSfsfError, UsageError
+from .plan import Plan, build
+from .report import REPORTERS
+from .validate import check, exit_code
+from .yaml_io import YMap, load_text
+
+PLAN_FILE, RUNBOOK_FILE, DESCRIPTOR_FILE = "plan.json", "RUNBOOK.md", "mtad.yaml"
+RUNBOOK_TEMPLATE = "RUNBOOK.md.j2"
+BOM = b"\xef\xbb\xbf"
+
+
+class SafetyError(MtaSfsfError):
+    """The rewritten descriptor is not what was intended: a bug, so nothing is written."""
+
+    exit_code = 3
+
+
+@dataclass
+class ExpandOptions:
+    path: str
+    extensions: List[str] = field(default_factory=list)
+    outdir: str = "out"
+    host: Optional[str] = None
+    account: Optional[str] = None
+    mode: str = "deployer"
+    check: bool = False
+    diff: bool = False
+    templates: Optional[str] = None
+    format: str = "text"
+    strict: bool = False
+    platform: str = "auto"
+
+
+def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    if options.mode not in ("deployer", "runbook"):
+        raise UsageError(f"--mode {options.mode!r}: choose deployer or runbook")
+    host = landscape.normalize_host(options.host)
+    account = landscape.normalize_account(options.account)
+    if options.templates and not Path(options.templates).is_dir():
+        raise UsageError(f"--templates {options.templates}: not a folder")
+    descriptor, diagnostics = check(options.path, options.extensions, options.platform)
+    if exit_code(diagnostics, strict=False) or descriptor.merged is None:
+        REPORTERS[options.format](diagnostics, 1, out, err)
+        err.write("mta-sfsf: nothing written: fix the errors first\n")
+        return 1
+    connections = outbound.parse(descriptor.merged, descriptor.main.file)
+    plan = build(descriptor.merged, descriptor.main.file, connections, options.mode, host, account)
+    diagnostics = sorted(set(diagnostics) | set(plan.warnings))
+    REPORTERS[options.format](diagnostics, 1, out, err)
+    if exit_code(diagnostics, options.strict):
+        err.write("mta-sfsf: nothing written: warnings fail with --strict\n")
+        return 1
+
+    old_text, new_text = deployable_text(descriptor, options.mode)
+    outputs = build_outputs(options, descriptor, plan, old_text, new_text)
+    targets = {name: os.path.join(options.outdir, name) for name in outputs}
+    _refuse_overwriting_inputs(options, targets.values())
+
+    if options.diff:
+        name = _descriptor_output_name(options.path)
+        out.writelines(difflib.unified_diff(
+            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+            fromfile=descriptor.main.file, tofile=os.path.join(options.outdir, name)))
+    if options.check:
+        changed = [path for name, path in targets.items() if _read(path) != outputs[name]]
+        for path in changed:
+            err.write(f"would {'change' if os.path.exists(path) else 'create'} {path}\n")
+        return 1 if changed else 0
+    if options.diff:
+        return 0
+    os.makedirs(options.outdir, exist_ok=True)
+    for name, data in outputs.items():
+        _write_atomically(targets[name], data)
+    err.write(f"mta-sfsf: wrote {', '.join(targets.values())} ({len(plan.connections)} "
+              f"connection(s), {len(plan.steps)} step(s))\n")
+    return 0
+
+
+def deployable_text(descriptor: Descriptor, mode: str) -> Tuple[str, str]:
+    """(the main descriptor's text, the deployable text), the latter checked by a re-parse."""
+    main = descriptor.main
+    paths = removal_paths(main.data, mode)
+    if not paths:
+        return main.text, main.text
+    try:
+        new_text = edit.remove_keys(main.text, main.data, paths)
+    except edit.EditError as exc:
+        raise SafetyError(f"cannot rewrite {main.file} safely ({exc}); nothing written") from None
+    reparsed, problems = load_text(new_text, main.file)
+    intended = edit.removed(outbound.plain(main.data), paths)
+    if reparsed is None or outbound.plain(reparsed) != intended:
+        raise SafetyError(f"the rewritten {main.file} would not be the intended descriptor; "
+                          "nothing written (please report this with the descriptor's layout)")
+    del problems
+    return main.text, new_text
+
+
+def removal_paths(data: object, mode: str) -> List[tuple]:
+    """The keys to remove from the main descriptor for ``mode``."""
+    paths: List[tuple] = []
+    if not isinstance(data, YMap):
+        return paths
+    for index, module, entries in outbound.modules_with_connections(data):
+        parameters = module["parameters"]
+        base = ("modules", index, "parameters")
+        if mode == "runbook":
+            only_key = len(parameters) == 1
+            paths.append(("modules", index, "parameters") if only_key and "parameters" in
+                         getattr(module, "spans", {}) else base + (outbound.PARAMETER,))
+            continue
+        if not isinstance(entries, list):
+            continue
+        for position, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                paths.extend(base + (outbound.PARAMETER, position, key)
+                             for key in outbound.TOOL_ONLY_KEYS if key in entry)
+    return paths
+
+
+def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, old_text: str,
+                  new_text: str) -> Dict[str, bytes]:
+    from .render import render, runbook_context
+
+    outputs: Dict[str, bytes] = {}
+    name = _descriptor_output_name(options.path)
+    outputs[name] = _descriptor_bytes(options.path, descriptor, old_text, new_text)
+    outputs[PLAN_FILE] = plan.to_json().encode("utf-8")
+    runbook = render(RUNBOOK_TEMPLATE, runbook_context(plan.as_dict()), options.templates)
+    outputs[RUNBOOK_FILE] = runbook.encode("utf-8")
+    return outputs
+
+
+def _descriptor_output_name(path: str) -> str:
+    if path != "-" and path.lower().endswith(".mtar"):
+        return os.path.basename(path)
+    return DESCRIPTOR_FILE
+
+
+def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text: str) -> bytes:
+    if path == "-":
+        return new_text.encode("utf-8")
+    if descriptor.main.archive is None:
+        raw = read_bytes(path)[1]
+        if new_text == old_text:
+            return raw
+        return (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
+    with open(path, "rb") as handle:
+        archive_bytes = handle.read()
+    if new_text == old_text:
+        return archive_bytes
+    return rewrite_mtar(archive_bytes, new_text)
+
+
+def rewrite_mtar(archive_bytes: bytes, descriptor_text: str) -> bytes:
+    """The archive with a new ``META-INF/mtad.yaml``; every other entry, the manifest included,
+    keeps its bytes, order, compression, time stamp and attributes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive_bytes)) as source, \
+            zipfile.ZipFile(buffer, "w") as target:
+        old = source.read(MTAR_DESCRIPTOR)
+        new = (BOM if old.startswith(BOM) else b"") + descriptor_text.encode("utf-8")
+        for info in source.infolist():
+            data = new if info.filename == MTAR_DESCRIPTOR else source.read(info)
+            target.writestr(info, data)
+        target.comment = source.comment
+    return buffer.getvalue()
+
+
+def _refuse_overwriting_inputs(options: ExpandOptions, targets) -> None:
+    inputs = [options.path] + list(options.extensions)
+    real_inputs = {os.path.realpath(p) for p in inputs if p != "-"}
+    for target in targets:
+        if os.path.realpath(target) in real_inputs:
+            raise UsageError(f"{target} is an input; choose another output folder (-o)")
+
+
+def _read(path: str) -> Optional[bytes]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _mode_for(path: str) -> int:
+    """An existing output keeps its mode; a new one gets the usual 0666 minus the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    folder = os.path.dirname(path) or "."
+    handle, temp = tempfile.mkstemp(prefix=".mta-sfsf-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp, _mode_for(path))
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

@@ -1,0 +1,241 @@
+"""The ``sfsf-outbound-connections`` model: typed connections read from the validated, merged
+descriptor, with defaults filled and secrets kept as references (never their values).
+
+Parsing is defensive: the validator reports malformed shapes; here anything unexpected is skipped
+or left unset, never a crash.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from .diagnostics import Loc
+from .secrets import env_name, walk
+from .yaml_io import YMap, YSeq, value_loc
+
+PARAMETER = "sfsf-outbound-connections"
+CLIENT_CREDENTIALS = "OAuth2ClientCredentials"
+SAML_BEARER = "OAuth2SAMLBearerAssertion"
+# What SAP documents for the deployer; everything else is this tool's.
+DEPLOYER_KEYS = ("name", "type", "subject-name-id", "subject-name-id-format",
+                 "assertion-attributes-mapping")
+TOOL_ONLY_KEYS = ("integrations", "client-name", "client-id", "client-secret", "token-lifetime",
+                  "token-url")
+# Keys the deployer decides for itself in deployer mode (a user's value is ignored, with a warning).
+DEPLOYER_CHOSEN_KEYS = ("client-id", "client-secret", "token-lifetime")
+
+_DEPENDENCY_REF = re.compile(r"^~\{(?:([^{}/]+)/)?([^{}/]+)\}$")
+_PARAMETER_REF = re.compile(r"^\$\{([^{}]+)\}$")
+_LIFETIME = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass
+class SecretRef:
+    """Where a secret lives; never the secret itself."""
+
+    env: str
+    reference: Optional[str] = None  # as written in the descriptor, e.g. ~{creds/client-secret}
+    locator: Optional[list] = None  # for secrets.walk over a descriptor (extension first)
+    present: bool = False  # some descriptor of the chain holds a value
+
+    def as_plan(self) -> dict:
+        out: Dict[str, Any] = {"env": self.env}
+        if self.reference is not None:
+            out["reference"] = self.reference
+        if self.locator is not None:
+            out["locator"] = self.locator
+        return out
+
+
+@dataclass
+class Integration:
+    name: str
+    event: Optional[str]
+    endpoint: Optional[str]
+    description: Optional[str] = None
+    fields: Any = None
+    filter: Optional[str] = None
+
+
+@dataclass
+class Connection:
+    name: str
+    type: str
+    module: str
+    module_type: str
+    module_index: int
+    index: int
+    loc: Loc
+    application: Optional[str] = None  # the Java application name (module parameter ``name``)
+    client_name: Optional[str] = None
+    client_id: Optional[str] = None
+    client_secret: Optional[SecretRef] = None
+    token_lifetime: Optional[str] = None  # as written
+    token_lifetime_seconds: Optional[int] = None
+    token_url: Optional[str] = None
+    subject_name_id: Optional[str] = None
+    subject_name_id_format: Optional[str] = None
+    assertion_attributes_mapping: Dict[str, str] = field(default_factory=dict)
+    integrations: List[Integration] = field(default_factory=list)
+    keys: Tuple[str, ...] = ()  # the keys the user wrote
+    set_by_extension: bool = False  # the list comes from an extension descriptor
+
+    @property
+    def saml(self) -> bool:
+        return self.type == SAML_BEARER
+
+    @property
+    def effective_client_name(self) -> str:
+        return self.client_name or self.name
+
+
+def _text(value: Any) -> Optional[str]:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+def plain(value: Any) -> Any:
+    """A YMap/YSeq tree as plain dicts and lists (for JSON and comparisons)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def lifetime_seconds(value: Any) -> Optional[int]:
+    """``30d`` -> 2592000; a bare number is seconds; None when not understood."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        match = _LIFETIME.match(value)
+        if match:
+            return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    return None
+
+
+def modules_with_connections(data: Any):
+    """(index, module, connections list) for every module that declares the parameter."""
+    modules = data.get("modules") if isinstance(data, dict) else None
+    if not isinstance(modules, list):
+        return
+    for index, module in enumerate(modules):
+        if not isinstance(module, dict):
+            continue
+        parameters = module.get("parameters")
+        if isinstance(parameters, dict) and PARAMETER in parameters:
+            yield index, module, parameters[PARAMETER]
+
+
+def parse(merged: Any, main_file: str) -> List[Connection]:
+    """Every well-formed connection of the merged descriptor, in document order."""
+    connections: List[Connection] = []
+    for module_index, module, entries in modules_with_connections(merged):
+        module_name = _text(module.get("name")) or f"modules[{module_index}]"
+        parameters = module["parameters"]
+        from_extension = value_loc(parameters, PARAMETER).file != main_file
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            name, kind = _text(entry.get("name")), _text(entry.get("type"))
+            if not name or not kind:
+                continue
+            loc = value_loc(entries, index) if isinstance(entries, YSeq) else Loc(main_file, 1, 1)
+            connection = Connection(
+                name=name, type=kind, module=module_name,
+                module_type=_text(module.get("type")) or "", module_index=module_index,
+                index=index, loc=loc, application=_text(parameters.get("name")),
+                client_name=_text(entry.get("client-name")),
+                client_id=_text(entry.get("client-id")),
+                token_lifetime=_text(entry.get("token-lifetime")),
+                token_lifetime_seconds=lifetime_seconds(entry.get("token-lifetime")),
+                token_url=_text(entry.get("token-url")),
+                subject_name_id=_text(entry.get("subject-name-id")),
+                subject_name_id_format=_text(entry.get("subject-name-id-format")),
+                keys=tuple(str(k) for k in entry.keys()),
+                set_by_extension=from_extension,
+            )
+            mapping = entry.get("assertion-attributes-mapping")
+            if isinstance(mapping, dict):
+                connection.assertion_attributes_mapping = {
+                    str(k): str(v) for k, v in mapping.items() if _text(v) is not None}
+            if "client-secret" in entry:
+                connection.client_secret = _secret(merged, module, module_name, name,
+                                                   entry.get("client-secret"))
+            connection.integrations = _integrations(entry.get("integrations"))
+            connections.append(connection)
+    return connections
+
+
+def _integrations(value: Any) -> List[Integration]:
+    out: List[Integration] = []
+    if not isinstance(value, list):
+        return out
+    for item in value:
+        if not isinstance(item, dict) or not _text(item.get("name")):
+            continue
+        out.append(Integration(
+            name=_text(item.get("name")) or "", event=_text(item.get("event")),
+            endpoint=_text(item.get("endpoint")), description=_text(item.get("description")),
+            fields=plain(item.get("fields")) if isinstance(item.get("fields"), dict) else None,
+            filter=_text(item.get("filter"))))
+    return out
+
+
+def _secret(merged: Any, module: dict, module_name: str, connection: str, value: Any) -> SecretRef:
+    """A reference to the client secret: where a descriptor holds it and which variable may."""
+    ref = SecretRef(env=env_name("CLIENT_SECRET", connection))
+    text = value if isinstance(value, str) else None
+    match = _DEPENDENCY_REF.match(text) if text else None
+    if match:
+        ref.reference = text
+        ref.locator = _dependency_locator(merged, module, match.group(1), match.group(2))
+    elif text and _PARAMETER_REF.match(text):
+        ref.reference = text
+        ref.locator = _parameter_locator(merged, module, module_name,
+                                         _PARAMETER_REF.match(text).group(1))
+    elif _text(value):
+        # A literal: allowed only in an extension descriptor (the validator says so).
+        ref.locator = ["modules", {"name": module_name}, "parameters", PARAMETER,
+                       {"name": connection}, "client-secret"]
+    if ref.locator is not None:
+        found = walk(merged, ref.locator)
+        ref.present = _text(found) is not None and _text(found) != ""
+    return ref
+
+
+def _dependency_locator(merged: Any, module: dict, dependency: Optional[str],
+                        prop: str) -> Optional[list]:
+    names = [dependency] if dependency else [
+        _text(r.get("name")) for r in (module.get("requires") or [])
+        if isinstance(r, dict) and _text(r.get("name"))]
+    for name in names:
+        for resource in merged.get("resources") or []:
+            if isinstance(resource, dict) and resource.get("name") == name:
+                properties = resource.get("properties")
+                if dependency or (isinstance(properties, dict) and prop in properties):
+                    return ["resources", {"name": name}, "properties", prop]
+        for other in merged.get("modules") or []:
+            if not isinstance(other, dict):
+                continue
+            for provided in other.get("provides") or []:
+                if isinstance(provided, dict) and provided.get("name") == name:
+                    return ["modules", {"name": _text(other.get("name"))}, "provides",
+                            {"name": name}, "properties", prop]
+    return None
+
+
+def _parameter_locator(merged: Any, module: dict, module_name: str, name: str) -> list:
+    parameters = module.get("parameters")
+    if isinstance(parameters, dict) and name in parameters:
+        return ["modules", {"name": module_name}, "parameters", name]
+    return ["parameters", name]

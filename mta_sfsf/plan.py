@@ -1,0 +1,359 @@
+"""The plan: the ordered steps that wire each outbound connection, who performs each, and what to
+enter where, keyed by the labels of SAP's UI. ``plan.json`` is its versioned, deterministic form
+(see the README, "The plan").
+
+Values that come from an earlier step name that step and its output; secrets appear only as
+references; values the tool derives say how; values nobody can know yet are placeholders.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from . import landscape
+from .diagnostics import Diagnostic, Loc, make
+from .outbound import Connection, Integration
+from .secrets import env_name
+
+FORMAT = "mta-sfsf-plan"
+VERSION = 1
+
+CODES = {
+    "P001": ("warning", "no --host or no --account: the token URL, Subscription and REST API URLs "
+                        "are placeholders"),
+    "P002": ("warning", "--host is not a known Neo region host"),
+    "P003": ("warning", "the Java module has no name parameter: the application URL is unknown"),
+    "P004": ("warning", "deployer mode: client-id, client-secret or token-lifetime is ignored; the "
+                        "Neo deployer chooses them"),
+    "P005": ("warning", "an extension descriptor sets sfsf-outbound-connections: the deployer "
+                        "receives it as written there, tool-only keys included"),
+    "P006": ("warning", "an integration without an endpoint or event: its REST API URL or event is "
+                        "a placeholder"),
+}
+
+DEPLOYER, OPERATOR = "neo-deployer", "operator"
+TITLES = {
+    "sfsf-x509-key": "Generate OAuth X509 Key in SAP SuccessFactors",
+    "btp-oauth-client": "Create OAuth Client in SAP BTP",
+    "btp-trusted-idp": "Create Trusted Identity Provider in SAP BTP Cockpit",
+    "sfsf-outbound-oauth-config": "Create Outbound OAuth Configuration in SAP SuccessFactors",
+    "sfsf-integration": "Create a New Integration",
+}
+COMMAND_LINE = "<command line>"
+
+
+def value(v: Any, derived: Optional[str] = None) -> dict:
+    return {"value": v} if derived is None else {"value": v, "derived": derived}
+
+
+def from_step(step: str, output: str) -> dict:
+    return {"from": {"step": step, "output": output}}
+
+
+def placeholder(text: str, reason: str, env: Optional[str] = None) -> dict:
+    out = {"placeholder": text, "reason": reason}
+    if env:
+        out["env"] = env
+    return out
+
+
+@dataclass
+class Step:
+    id: str
+    kind: str
+    connection: str
+    module: str
+    performed_by: str
+    depends_on: List[str]
+    system: dict
+    fields: Dict[str, dict] = field(default_factory=dict)
+    outputs: Dict[str, dict] = field(default_factory=dict)
+    integration: Optional[str] = None  # for sfsf-integration steps
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.kind]
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "title": self.title,
+                "connection": self.connection, "module": self.module,
+                "performed_by": self.performed_by, "depends_on": list(self.depends_on),
+                "system": self.system, "fields": self.fields, "outputs": self.outputs}
+
+
+@dataclass
+class Plan:
+    mta: dict
+    mode: str
+    landscape: dict
+    connections: List[dict] = field(default_factory=list)
+    steps: List[Step] = field(default_factory=list)
+    warnings: List[Diagnostic] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"format": FORMAT, "version": VERSION, "mta": self.mta, "mode": self.mode,
+                "landscape": self.landscape, "connections": self.connections,
+                "steps": [s.as_dict() for s in self.steps],
+                "warnings": [{"code": w.code, "message": w.message} for w in self.warnings]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _text(data: Any, key: str) -> Optional[str]:
+    v = data.get(key) if isinstance(data, dict) else None
+    return None if v is None or isinstance(v, (dict, list, bool)) else str(v)
+
+
+class _Builder:
+    def __init__(self, merged: Any, mode: str, host: Optional[str], account: Optional[str]) -> None:
+        self.mode, self.host, self.account = mode, host, account
+        region = landscape.NEO_HOSTS.get(host) if host else None
+        self.plan = Plan(
+            mta={"id": _text(merged, "ID"), "version": _text(merged, "version")}, mode=mode,
+            landscape={"host": host, "account": account,
+                       "region": region[1] if region else None,
+                       "cockpit": landscape.cockpit_url(host) if host else None})
+        self.btp = {"type": "btp-subaccount", "account": account, "host": host}
+        self.sfsf = {"type": "sfsf-company"}
+
+    def warn(self, code: str, loc: Loc, message: str, hint: Optional[str] = None) -> None:
+        self.plan.warnings.append(make(code, loc, message, hint=hint))
+
+    def by(self, deployer_step: bool) -> str:
+        return DEPLOYER if self.mode == "deployer" and deployer_step else OPERATOR
+
+    # -- derived values -----------------------------------------------------------------
+    def token_url(self, c: Connection) -> dict:
+        if c.token_url:
+            return value(c.token_url)
+        if self.host and self.account:
+            return value(landscape.token_url(self.host, self.account),
+                         "https://oauthasservices-<account>.<host>/oauth2/api/v1/token from --host "
+                         "and --account; compare it with the cockpit's Security > OAuth > Branding "
+                         "> OAuth URLs > Token Endpoint")
+        return placeholder("<Token Endpoint>", "give --host and --account (or token-url) to "
+                           "derive it; the cockpit shows it under Security > OAuth > Branding > "
+                           "OAuth URLs")
+
+    def app_url(self, c: Connection) -> dict:
+        if c.application and self.host and self.account:
+            return value(landscape.app_url(c.application, self.host, self.account),
+                         "https://<application><account>.<host>, the Java application's default URL "
+                         f"(application \"{c.application}\" from the module's name parameter)")
+        if not c.application:
+            return placeholder("<application URL>", f"module {c.module} has no name parameter")
+        return placeholder("<application URL>", "give --host and --account to derive it")
+
+    def rest_api_url(self, c: Connection, app: dict, integration: Integration) -> dict:
+        endpoint = integration.endpoint
+        if not endpoint:
+            return placeholder("<REST API URL>", f"integration {integration.name} has no endpoint")
+        if endpoint.startswith(("https://", "http://")):
+            return value(endpoint)
+        rest = endpoint[len("${default-url}"):] if endpoint.startswith("${default-url}") else (
+            endpoint if endpoint.startswith("/") else "/" + endpoint)
+        if "value" in app:
+            return value(app["value"] + rest, f"the application URL + {rest}")
+        return placeholder(f"<application URL>{rest}", app["reason"])
+
+    def subscription(self, c: Connection) -> dict:
+        if c.application and self.account:
+            return value(f"{self.account}/{c.application}",
+                         "<account>/<application>: the subaccount and the Java application name")
+        return placeholder("<account>/<application>", "give --account; the module needs a name "
+                           "parameter" if not c.application else "give --account")
+
+    # -- steps ------------------------------------------------------------------------------
+    def connection(self, c: Connection) -> None:
+        prefix = c.name
+        ids = {kind: f"{prefix}/{kind}" for kind in TITLES}
+        deployer = self.mode == "deployer"
+        cid_env = env_name("CLIENT_ID", c.name)
+        token = self.token_url(c)
+        app = self.app_url(c)
+        if deployer:
+            client_id = placeholder("<client ID generated by the Neo deployer>",
+                                    "read it after deploy in the cockpit: Security > OAuth > "
+                                    "Clients", cid_env)
+            client_secret = {"secret": {"generated_by": DEPLOYER,
+                                        "env": env_name("CLIENT_SECRET", c.name)}}
+        else:
+            client_id = value(c.client_id) if c.client_id else placeholder(
+                "<generated ID>", "SAP BTP generates the ID when you choose Register New Client; "
+                "copy it", cid_env)
+            if c.client_secret is not None and (c.client_secret.reference or c.client_secret.locator):
+                client_secret = {"secret": c.client_secret.as_plan()}
+            else:
+                client_secret = {"secret": {"generated_by": OPERATOR,
+                                            "env": env_name("CLIENT_SECRET", c.name)}}
+        steps: List[Step] = []
+        if c.saml:
+            steps.append(self.x509_step(c, ids))
+        steps.append(self.client_step(c, ids, client_id, client_secret))
+        if c.saml:
+            steps.append(self.idp_step(c, ids))
+        steps.append(self.config_step(c, ids, token))
+        for integration in c.integrations:
+            steps.append(self.integration_step(c, ids, app, integration))
+        self.plan.steps.extend(steps)
+        entry = {"name": c.name, "type": c.type, "module": c.module,
+                 "application": c.application, "token_url": token, "app_url": app,
+                 "client_id": client_id, "client_secret": client_secret,
+                 "integrations": [i.name for i in c.integrations],
+                 "steps": [s.id for s in steps]}
+        if c.saml:
+            entry["saml"] = {"subject_name_id": c.subject_name_id,
+                             "subject_name_id_format": c.subject_name_id_format,
+                             "assertion_attributes_mapping": c.assertion_attributes_mapping}
+        self.plan.connections.append(entry)
+
+    def chosen(self, name: str, derived: str) -> dict:
+        """A name the operator picks (runbook) or the deployer picks (deployer mode)."""
+        if self.mode == "deployer":
+            return placeholder("<chosen by the Neo deployer>", "the deployer names it; look it up "
+                               "after deploy")
+        return value(name, derived)
+
+    def x509_step(self, c: Connection, ids: dict) -> Step:
+        step_id = ids["sfsf-x509-key"]
+        name = self.chosen(f"{c.name}-x509", "the connection's name + \"-x509\"")
+        cert = f"{name['value']}_certificate.pem" if "value" in name else \
+            "<configuration_name>_certificate.pem"
+        return Step(step_id, "sfsf-x509-key", c.name, c.module, self.by(True), [], self.sfsf,
+                    fields={"Configuration Name": name,
+                            "Common Name": placeholder("<SAP SuccessFactors company ID>",
+                                                       "replace the asterisk (*) with the "
+                                                       "company ID")},
+                    outputs={"configuration_name": dict(name),
+                             "certificate": placeholder(cert, "the file saved by Download X509 "
+                                                        "Certificate")})
+
+    def client_step(self, c: Connection, ids: dict, client_id: dict, secret: dict) -> Step:
+        fields = {
+            "Name": self.chosen(c.effective_client_name, "the connection's name"
+                                if not c.client_name else "client-name"),
+            "Subscription": self.subscription(c),
+            "ID": client_id,
+            "Authorization Grant": value("Client Credentials"),
+            "Confidential": value("checked"),
+            "Secret": secret,
+        }
+        if c.client_name and self.mode != "deployer":
+            fields["Name"] = value(c.client_name)
+        if c.token_lifetime_seconds is not None and self.mode != "deployer":
+            fields["Token Lifetime"] = value(_lifetime_text(c.token_lifetime_seconds),
+                                             f"token-lifetime {c.token_lifetime}")
+        return Step(ids["btp-oauth-client"], "btp-oauth-client", c.name, c.module, self.by(True),
+                    [], self.btp, fields=fields,
+                    outputs={"client_id": client_id, "client_secret": secret})
+
+    def idp_step(self, c: Connection, ids: dict) -> Step:
+        step_id = ids["btp-trusted-idp"]
+        name = self.chosen(f"{c.name}-idp", "the connection's name + \"-idp\"")
+        fields = {"Name": name,
+                  "Signing Certificate": from_step(ids["sfsf-x509-key"], "certificate"),
+                  "Only for IDP-Initiated SSO": value("checked")}
+        if c.assertion_attributes_mapping:
+            fields["Attributes"] = value(dict(c.assertion_attributes_mapping),
+                                         "assertion-attributes-mapping (assertion attribute: "
+                                         "principal attribute)")
+        return Step(step_id, "btp-trusted-idp", c.name, c.module, self.by(True),
+                    [ids["sfsf-x509-key"]], self.btp, fields=fields,
+                    outputs={"name": dict(name)})
+
+    def config_step(self, c: Connection, ids: dict, token: dict) -> Step:
+        step_id = ids["sfsf-outbound-oauth-config"]
+        client = ids["btp-oauth-client"]
+        name = value(c.name, "the connection's name")
+        fields = {"Configuration Name": name,
+                  "Client ID": from_step(client, "client_id"),
+                  "Client Secret": from_step(client, "client_secret"),
+                  "Token URL": token,
+                  "Token Method": value("POST")}
+        depends = [client]
+        if c.saml:
+            fields["OAuth Type"] = value("OAuth 2.0 with SAML Flow")
+            fields["Audience"] = placeholder("<Local Provider Name>", "the cockpit shows it under "
+                                             "Security > Trust > Local Service Provider")
+            fields["Recipient"] = dict(token, derived="the same value as Token URL") \
+                if "value" in token else dict(token)
+            fields["Issuer"] = from_step(ids["btp-trusted-idp"], "name")
+            fields["X509 Keys"] = from_step(ids["sfsf-x509-key"], "configuration_name")
+            depends = [ids["sfsf-x509-key"], client, ids["btp-trusted-idp"]]
+        else:
+            fields["OAuth Type"] = value("OAuth 2.0")
+            fields["Grant Type"] = value("Client_Credentials")
+        return Step(step_id, "sfsf-outbound-oauth-config", c.name, c.module, self.by(True),
+                    depends, self.sfsf, fields=fields,
+                    outputs={"configuration_name": name})
+
+    def integration_step(self, c: Connection, ids: dict, app: dict, i: Integration) -> Step:
+        config = ids["sfsf-outbound-oauth-config"]
+        url = self.rest_api_url(c, app, i)
+        if not i.endpoint or not i.event:
+            self.warn("P006", c.loc, f"integration {i.name} of connection {c.name} has no "
+                      f"{'endpoint' if not i.endpoint else 'event'}")
+        fields = {"Event": value(i.event) if i.event else placeholder("<event>", "no event given"),
+                  "Destination Type": value("REST"), "Format": value("JSON"),
+                  "Name": value(i.name), "REST API URL": url,
+                  "Authentication Type": value("OAuth"),
+                  "OAuth Configurations": from_step(config, "configuration_name")}
+        if i.description:
+            fields["Description"] = value(i.description)
+        if i.fields:
+            fields["Configure Fields"] = value(i.fields)
+        if i.filter:
+            fields["Filter"] = value(i.filter)
+        if c.saml and c.subject_name_id:
+            fields["SAML Subject NameID Path"] = value(c.subject_name_id, "subject-name-id")
+        return Step(f"{c.name}/sfsf-integration/{i.name}", "sfsf-integration", c.name, c.module,
+                    OPERATOR, [config], self.sfsf, fields=fields,
+                    outputs={"integration_name": value(i.name), "rest_api_url": url},
+                    integration=i.name)
+
+
+def _lifetime_text(seconds: int) -> str:
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit[:-1] if count == 1 else unit}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+def build(merged: Any, main_file: str, connections: List[Connection], mode: str,
+          host: Optional[str], account: Optional[str]) -> Plan:
+    """The plan for ``connections`` (already parsed from the merged descriptor)."""
+    builder = _Builder(merged, mode, host, account)
+    cli = Loc(COMMAND_LINE, 1, 1)
+    if connections:
+        if host and not landscape.is_known_host(host):
+            builder.warn("P002", cli, f"--host {host} is not a known Neo region host",
+                         hint="known: " + ", ".join(sorted(landscape.NEO_HOSTS)))
+        missing = [o for o, v in (("--host", host), ("--account", account)) if not v]
+        if missing:
+            builder.warn("P001", cli, f"no {' and no '.join(missing)}: the token URL, Subscription "
+                         "and REST API URLs are placeholders",
+                         hint="set them, or MTA_SFSF_HOST and MTA_SFSF_ACCOUNT")
+    no_name, from_extension = set(), set()
+    for c in connections:
+        if not c.application and c.module not in no_name:
+            no_name.add(c.module)
+            builder.warn("P003", c.loc, f"module {c.module} has no name parameter: the "
+                         "application URL and the Subscription are unknown",
+                         hint="set parameters.name, the Java application name")
+        if c.set_by_extension and c.module not in from_extension:
+            from_extension.add(c.module)
+            builder.warn("P005", c.loc, f"sfsf-outbound-connections of module {c.module} is set "
+                         "by an extension descriptor; expand cannot remove it from there, so the "
+                         "deployer receives it as written", hint="keep the list in mtad.yaml "
+                         "and refer to secrets with ~{resource/property}")
+        if mode == "deployer":
+            ignored = [k for k in ("client-id", "client-secret", "token-lifetime") if k in c.keys]
+            if ignored:
+                builder.warn("P004", c.loc, f"connection {c.name}: {', '.join(ignored)} "
+                             "ignored in deployer mode; the Neo deployer chooses them",
+                             hint="use --mode runbook to register the client yourself")
+        builder.connection(c)
+    return builder.plan
