@@ -266,6 +266,9 @@ def _schema() -> dict:
 def test_schema_is_draft_2020_12_and_matches_the_rules():
     schema = _schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    parameters = schema["properties"]["modules"]["items"]["properties"]["parameters"]
+    assert parameters["properties"]["sfsf-outbound-connections"]["$ref"] == \
+        "#/$defs/sfsf-outbound-connections"
     connection = schema["$defs"]["connection"]
     integration = schema["$defs"]["integration"]
     assert tuple(connection["properties"]["type"]["enum"]) == sfsf.CONNECTION_TYPES
@@ -359,12 +362,16 @@ def _plain(node):
     return node
 
 
-def _connections(path: Path, extensions=()):
+def _merged(path: Path, extensions=()) -> dict:
     descriptor, _ = validate(str(path), [str(e) for e in extensions])
-    for module in descriptor.merged.get("modules") or []:
+    return _plain(descriptor.merged)
+
+
+def _connections(document: dict):
+    for module in document.get("modules") or []:
         value = (module.get("parameters") or {}).get("sfsf-outbound-connections")
         if value is not None:
-            yield _plain(value)
+            yield value
 
 
 def _positive_descriptors():
@@ -379,10 +386,12 @@ def _positive_descriptors():
                          ids=lambda v: v.name if isinstance(v, Path) else "")
 def test_positive_connections_conform_to_the_schema(path, extensions):
     schema = _schema()
-    found = list(_connections(path, extensions))
+    document = _merged(path, extensions)
+    found = list(_connections(document))
     assert found, f"{path.name} has no sfsf-outbound-connections"
     for connections in found:
-        _conforms(schema, connections, schema)
+        _conforms(schema["$defs"]["sfsf-outbound-connections"], connections, schema)
+    _conforms(schema, document, schema)  # the whole descriptor, as an editor would check it
 
 
 @pytest.mark.parametrize("connection", [
@@ -402,5 +411,7 @@ def test_positive_connections_conform_to_the_schema(path, extensions):
 ])
 def test_the_schema_refuses_what_the_rules_refuse(connection):
     schema = _schema()
+    document = {"modules": [{"name": "app", "parameters": {
+        "sfsf-outbound-connections": [connection]}}]}
     with pytest.raises(_Invalid):
-        _conforms(schema, [connection], schema)
+        _conforms(schema, document, schema)
