@@ -25,12 +25,16 @@ Extensions"):
   the other type);
 - ``client-secret`` is a reference (``~{resource/property}`` or ``${parameter}``) or is set in an
   extension descriptor; a literal secret in the deployment descriptor is an error (F013) whose
-  message never shows the value;
+  message never shows the value. So is a literal that the reference points to (one level: a
+  module or global parameter, a resource's or provided dependency's property), unless its name
+  is secret-like, which the Neo rules report already (N020);
+- ``client-id`` uses URL-unreserved characters only (letters, digits, ``-._~``: no ``:``, which
+  would split an HTTP Basic credential), at most 128 (F007);
 - ``token-lifetime`` is seconds or ``<n>s|m|h|d``, more than 0 and at most 180 days (F014);
   ``token-url`` and each integration's ``endpoint`` must be acceptable URLs (F015);
 - each integration needs ``name`` (unique in its connection, F016), ``event`` and ``endpoint``;
-  ``fields`` maps output field names to a source field, ``{constant: value}`` or a nested map
-  (F017); a field name that is not an identifier in Java and JavaScript makes the payload awkward
+  ``fields`` maps output field names to a source field, ``{constant: value}`` (a map whose only
+  key is ``constant``) or a nested map (F017); a field name that is not an identifier in Java and JavaScript makes the payload awkward
   to bind in the receiving app (F018, a warning).
 
 Text values must be non-empty and free of control characters (F007). Whether ``~{...}`` and
