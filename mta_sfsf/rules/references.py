@@ -458,7 +458,7 @@ def _empty_values(ctx) -> None:
                 message = (f"\"{key}\" has no value and no extension descriptor supplies one"
                            if chained else f"\"{key}\" has no value; the deployer needs an "
                            "extension descriptor that supplies it")
-                ctx.report(code, values, key, message, path + (section, key),
+                ctx.report(code, values, key, message, path + (section, key), at_key=True,
                            hint="give the value in an .mtaext" + (
                                f", or mark it optional: true in {section}-metadata" if v3 else ""))
 

@@ -184,8 +184,8 @@ def _coerce(text: str) -> Optional[Tuple[int, int, int]]:
 
 
 def _check_versions(ctx, data: YMap, kind: str) -> None:
-    if "version" not in data or data.get("version") is None:
-        return
+    if not isinstance(data.get("version"), str):
+        return  # missing (S001) or not a string (S002)
     text = raw_text(data, "version").strip()
     if kind == "mta":  # mbt fills ${timestamp} (and the build tool others) before deploying
         text = text.replace("${timestamp}", "20260101000000")

@@ -1,0 +1,117 @@
+"""Acceptance: every real-world descriptor of the shared corpus, validated alone.
+
+No file may crash the validator, and the files with errors are exactly the ones below, each with
+the reason. Only the families that do not depend on the platform profile are compared (structure
+S, references R, YAML Y, extensions X), so Neo (N) and sfsf (F) rules can change without touching
+this list. Development descriptors (``mta/``) and SchemaStore's example are read as ``mta.yaml``.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import CORPUS
+from mta_sfsf.validate import check
+
+if not CORPUS.is_dir():
+    pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
+
+COMPARED = ("S", "R", "X", "Y")
+
+FILES = sorted(
+    [p for p in (CORPUS / "mtad").glob("*.yaml")]
+    + [p for p in (CORPUS / "mta").glob("*.yaml")]
+    + [p for p in (CORPUS / "mtaext").glob("*.mtaext")]
+    + [p for p in (CORPUS / "schemastore-tests").rglob("*.json")])
+
+# file -> the errors it must have: (code, line, column). Every other file has none.
+EXPECTED_ERRORS = {
+    # requires "java-uaa"; the resource is called "dev703-java-uaa"
+    "mtad/003.yaml": [("R001", 10, 15)],
+    # the approuter references ~{srv-binding/...} but requires the module, not srv-binding
+    "mtad/005.yaml": [("R002", 31, 12), ("R002", 34, 12)],
+    # "requires:" followed by a scalar, not a list
+    "mtad/015.yaml": [("S002", 10, 7)],
+    # requires "ui5" and "dev602-db", which nothing provides
+    "mtad/018.yaml": [("R001", 17, 15), ("R001", 33, 15)],
+    # a schema v1 test file of the deployer: no _schema-version, requires as plain strings
+    "mtad/035.yaml": [("S001", 1, 1), ("S002", 7, 16), ("S002", 7, 21), ("S002", 18, 16)],
+    # a parser test file of the deployer: the hook requires "plugin-provider", which is nowhere
+    "mtad/036.yaml": [("R001", 22, 19)],
+    # the deployer's "missing schema" test file
+    "mtad/038.yaml": [("S001", 1, 1)],
+    # the deployer's v1 test file: schema 1.0.0 and two modules named "foo"
+    "mtad/040.yaml": [("S007", 1, 18), ("S005", 9, 11)],
+    # version: ${project.version}, a Maven placeholder that was never filtered
+    "mtad/047.yaml": [("S009", 3, 10)],
+    # mbt test data: requires the module "java-hello-world-db", which is not in the descriptor
+    "mtad/049.yaml": [("R001", 31, 15)],
+    # mbt test data: requires "assembly-uaa"; the resource is "mta-assembly-uaa"
+    "mtad/050.yaml": [("R001", 10, 15), ("R001", 20, 15)],
+    # _schema-version "1.0": the deployer supports 2.x and 3.x only
+    "mtad/058.yaml": [("S007", 2, 18)],
+    # cloud-mta's negative test: "parameters: abc" (type1 is a warning, see below)
+    "mta/014.yaml": [("S002", 28, 16)],
+    # mta.yml files without _schema-version; 020 has no version either
+    "mta/016.yaml": [("S001", 1, 1)],
+    "mta/017.yaml": [("S001", 1, 1)],
+    "mta/019.yaml": [("S001", 1, 1)],
+    "mta/020.yaml": [("S001", 2, 1), ("S001", 2, 1)],
+    # mbt test data: three modules provide "node-js_api"
+    "mta/022.yaml": [("S005", 34, 15), ("S005", 50, 15)],
+    # broken YAML: TABs, broken indentation, several documents
+    "mta/024.yaml": [("Y001", 9, 2)],
+    # requires "admin_node_api", which no module provides
+    "mta/029.yaml": [("R001", 132, 15)],
+}
+
+# Warnings that must be found (a subset of all warnings): typos and misplaced keys.
+EXPECTED_WARNINGS = {
+    "mtad/001.yaml": [("S010", 2, 10)],  # version '1.0' is not semantic versioning
+    "mtad/041.yaml": [("S006", 9, 5)],  # module-level memory: belongs under parameters
+    "mta/002.yaml": [("S010", 3, 10)],  # version "v1"
+    "mta/005.yaml": [("S006", 10, 5)],  # a CI pipeline configuration inside a module
+    "mta/014.yaml": [("S006", 30, 4)],  # type1
+}
+
+
+def _name(path) -> str:
+    return path.relative_to(CORPUS).as_posix()
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Every corpus file validated alone: relative name -> diagnostics."""
+    folder = tmp_path_factory.mktemp("corpus")
+    out = {}
+    for path in FILES:
+        target = path
+        if path.parent.name == "mta" or path.suffix == ".json":
+            target = folder / f"{path.stem}.mta.yaml"  # read as a development descriptor
+            shutil.copyfile(path, target)
+        out[_name(path)] = check(str(target), [])[1]
+    return out
+
+
+def test_corpus_is_there():
+    assert len(FILES) >= 130
+
+
+@pytest.mark.parametrize("name", [_name(p) for p in FILES])
+def test_errors_are_exactly_the_known_faults(results, name):
+    found = sorted((d.code, d.line, d.column) for d in results[name]
+                   if d.severity == "error" and d.code.startswith(COMPARED))
+    assert found == sorted(EXPECTED_ERRORS.get(name, [])), "\n".join(
+        f"{d.line}:{d.column} {d.code} {d.message}" for d in results[name])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_WARNINGS))
+def test_known_slips_are_warned_about(results, name):
+    found = {(d.code, d.line, d.column) for d in results[name] if d.severity == "warning"}
+    assert set(EXPECTED_WARNINGS[name]) <= found
+
+
+def test_schemastore_example_has_no_errors_at_all(results):
+    name = "schemastore-tests/positive/mta/mta-test.json"
+    assert [d for d in results[name] if d.severity == "error"] == []

@@ -1,0 +1,141 @@
+"""Structure rules (S codes): what the deployer's parser rejects, with its wording."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mta_sfsf.validate import check as validate
+
+HEAD = "_schema-version: '3.1'\nID: com.example.t\nversion: 1.0.0\n"
+
+
+def _messages(tmp_path, source: str, name: str = "mtad.yaml"):
+    path = tmp_path / name
+    path.write_text(source, encoding="utf-8")
+    return [d for d in validate(str(path), [], "generic")[1] if d.code[0] == "S"]
+
+
+def test_scalar_requires_uses_the_deployers_wording(tmp_path):
+    found = _messages(tmp_path, HEAD + "modules:\n  - name: a\n    type: t\n    requires:\n"
+                                       "      db\n")
+    assert [(d.code, d.line, d.column) for d in found] == [("S002", 8, 7)]
+    assert found[0].message == ('Invalid type provided for "requires": Expected a list of '
+                                'elements but another type was provided')
+
+
+def test_missing_name_uses_the_deployers_wording(tmp_path):
+    found = _messages(tmp_path, HEAD + "resources:\n  - type: x\n")
+    assert found[0].message == 'Required element "name" for object "MTA resource" is missing'
+    assert found[0].path == "resources[0].name"
+
+
+def test_empty_required_value_points_at_the_key(check):
+    assert check("_schema-version: '3.1'\nID:\nversion: 1.0.0\n", platform="generic") == [
+        ("S001", 2, 1, "ID")]
+
+
+def test_a_module_may_provide_its_own_name_explicitly(check):
+    source = HEAD + "modules:\n  - name: a\n    type: t\n    provides:\n      - name: a\n"
+    assert check(source, platform="generic") == []
+
+
+def test_module_and_resource_of_one_name_clash(check):
+    source = HEAD + "modules:\n  - name: a\n    type: t\nresources:\n  - name: a\n"
+    assert check(source, platform="generic") == [("S005", 8, 11, "resources[0].name")]
+
+
+def test_resources_written_before_modules_still_blame_the_resource(check):
+    source = HEAD + "resources:\n  - name: a\nmodules:\n  - name: a\n    type: t\n"
+    assert check(source, platform="generic") == [("S005", 5, 11, "resources[0].name")]
+
+
+def test_two_modules_of_one_name_are_reported_once(check):
+    source = HEAD + "modules:\n  - name: a\n    type: t\n  - name: a\n    type: t\n"
+    assert check(source, platform="generic") == [("S005", 7, 11, "modules[1].name")]
+
+
+def test_same_requires_name_in_two_modules_is_fine(check):
+    source = HEAD + ("modules:\n  - name: a\n    type: t\n    requires: [{name: r}]\n"
+                     "  - name: b\n    type: t\n    requires: [{name: r}]\nresources:\n"
+                     "  - name: r\n")
+    assert check(source, platform="generic") == []
+
+
+@pytest.mark.parametrize("version, codes", [
+    ("1.0.0", []), ("1.2.1-beta+20150403144937853", []), ("0.0.1-SNAPSHOT", []),
+    ("'1.0'", ["S010"]), ("v1", ["S010"]), ("'${project.version}'", ["S009"]),
+    ("1.0", ["S002"]), ("7", ["S002"]),
+])
+def test_version_follows_the_deployers_coercion(check, version, codes):
+    source = f"_schema-version: '3.1'\nID: t\nversion: {version}\n"
+    assert [c for c, *_ in check(source, platform="generic")] == codes
+
+
+def test_timestamp_in_a_development_descriptor_version_is_mbts(check):
+    source = "_schema-version: '3.1'\nID: t\nversion: 1.0.0-${timestamp}\n"
+    assert check(source, name="mta.yaml", platform="generic") == []
+
+
+@pytest.mark.parametrize("schema, codes", [
+    ("'2.1'", []), ("3", []), ("3.1", []), ("'3.3.0'", []), ('"2.0.0"', []),
+    ("'1.0'", ["S007"]), ("4.0.0", ["S007"]), ("abc", ["S007"]), ("'3.4'", ["S008"]),
+])
+def test_schema_versions_the_deployer_supports(check, schema, codes):
+    source = f"_schema-version: {schema}\nID: t\nversion: 1.0.0\n"
+    assert [c for c, *_ in check(source, platform="generic")] == codes
+
+
+def test_unknown_key_hint_suggests_the_known_key(tmp_path):
+    found = _messages(tmp_path, HEAD + "modules:\n  - name: a\n    type: t\n    paramters: {}\n")
+    assert [(d.code, d.line, d.column, d.hint) for d in found] == [
+        ("S006", 7, 5, 'did you mean "parameters"?')]
+
+
+def test_development_keys_are_fine_in_mta_yaml_only(check):
+    source = HEAD + "modules:\n  - name: a\n    type: t\n    build-parameters: {builder: npm}\n"
+    assert check(source, name="mta.yaml", platform="generic") == []
+    assert check(source, name="mtad.yaml", platform="generic") == [
+        ("S006", 7, 5, "modules[0].build-parameters")]
+
+
+def test_identifier_rules(check):
+    long = "a" * 129
+    source = f"_schema-version: '3.1'\nID: {'b' * 128}\nversion: 1.0.0\nmodules:\n" \
+             f"  - name: {long}\n    type: t\n  - name: 'x:y'\n    type: t\n"
+    assert check(source, platform="generic") == [
+        ("S004", 5, 11, "modules[0].name"), ("S003", 7, 11, "modules[1].name")]
+
+
+def test_extension_alone_needs_extends_not_version(check):
+    source = "_schema-version: '3.1'\nID: t.ext\nextends: t\nmodules:\n  - name: a\n"
+    assert check(source, name="x.mtaext", platform="generic") == []
+    assert check("_schema-version: '3.1'\nID: t.ext\n", name="x.mtaext",
+                 platform="generic") == [("S001", 1, 1, "extends")]
+
+
+def test_garbage_shapes_never_crash(check):
+    for body in ("modules: 5\n", "modules: [1, [2], {name: [x]}]\n", "resources: {a: b}\n",
+                 "modules:\n  - name: {a: b}\n    type: [t]\n", "parameters: [1]\n",
+                 "modules:\n  - name: a\n    type: t\n    hooks: [x, {requires: 3}]\n"):
+        check(HEAD + body, platform="generic")  # findings, never an exception
+
+
+def test_structure_is_fast_on_a_thousand_modules(tmp_path):
+    from mta_sfsf.descriptor import load
+    from mta_sfsf.rules import Context, structure
+
+    lines = [HEAD.rstrip("\n"), "modules:"]
+    for i in range(1000):
+        lines += [f"  - name: m{i}", "    type: t", "    parameters: {memory: 1G}",
+                  f"    requires: [{{name: r{i}}}]", f"    provides: [{{name: p{i}}}]"]
+    lines.append("resources:")
+    lines += [f"  - name: r{i}" for i in range(1000)]
+    path = tmp_path / "big.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    descriptor = load(str(path), [])
+    ctx = Context(descriptor, "generic")
+    start = time.perf_counter()
+    structure.check(ctx)
+    assert time.perf_counter() - start < 0.25
+    assert ctx.diagnostics == []
