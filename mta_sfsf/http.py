@@ -125,15 +125,15 @@ def where(url: str) -> str:
 class Client:
     """One Session for one run. ``sleep``, ``clock`` and ``jitter`` are seams for tests."""
 
-    def __init__(self, timeout: float = 10.0, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic,
-                 jitter: Callable[[], float] = random.random) -> None:
+    def __init__(self, timeout: float = 10.0, sleep: Optional[Callable[[float], None]] = None,
+                 clock: Optional[Callable[[], float]] = None,
+                 jitter: Optional[Callable[[], float]] = None) -> None:
         if not timeout or timeout <= 0:
             timeout = 10.0
         self.timeout: Tuple[float, float] = (timeout, timeout)
-        self.sleep = sleep
-        self.clock = clock
-        self.jitter = jitter
+        self.sleep = sleep or time.sleep
+        self.clock = clock or time.monotonic
+        self.jitter = jitter or random.random
         self.session = requests.Session()
         # trust_env (the default) brings proxies and REQUESTS_CA_BUNDLE from the environment.
         self.session.headers["User-Agent"] = f"mta-sfsf/{__version__}"

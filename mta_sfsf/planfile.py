@@ -164,6 +164,9 @@ def parse(data: Any, path: str = "plan.json") -> Plan:
              path, '"connections" must be a list of objects')
     landscape = data.get("landscape") if isinstance(data.get("landscape"), dict) else {}
     reader = _Reader(path, by_id)
+    for step in steps:  # every field value well-formed, every "from" pointing somewhere
+        for label, raw in (step.get("fields") or {}).items():
+            reader.form(raw, f"{step['id']}.fields.{label}")
     plan = Plan(path, data, str(landscape.get("host") or ""), str(landscape.get("account") or ""),
                 [])
     for index, conn in enumerate(connections):

@@ -109,7 +109,8 @@ class Sandbox:
         return self.base_url + TOKENINFO_PATH
 
     def start(self) -> "Sandbox":
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                        daemon=True)
         self._thread.start()
         return self
 
@@ -270,8 +271,9 @@ def client_secrets(options: SandboxOptions, environ: Mapping[str, str]) -> Dict[
 
 
 def run(options: SandboxOptions, environ: Optional[Mapping[str, str]] = None,
-        out: TextIO = sys.stdout) -> int:
+        out: Optional[TextIO] = None) -> int:
     environ = os.environ if environ is None else environ
+    out = sys.stdout if out is None else out
     if not 0 < options.token_lifetime <= MAX_LIFETIME:
         raise UsageError(f"--token-lifetime must be between 1 and {MAX_LIFETIME} seconds")
     if not 0 <= options.port <= 65535:

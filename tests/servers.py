@@ -21,7 +21,8 @@ class _Server:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
         self.server.daemon_threads = True
         self.server.owner = self  # type: ignore[attr-defined]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                       daemon=True)
         self.thread.start()
 
     @property
@@ -156,3 +157,44 @@ class ScriptedServer(_Server):
 
     def release(self) -> None:
         self.release_event.set()
+
+
+# ------------------------------------------------------------------ pytest fixtures
+# Import them into a test module (``from servers import sandbox, app``) to use them.
+
+import pytest  # noqa: E402
+
+from mta_sfsf.sandbox import Sandbox  # noqa: E402
+
+CLIENT_ID = "cid-benefits-events"
+CLIENT_SECRET = "FAKE-not-a-real-secret-0000"  # the value sample-mta/sample.mtaext holds
+EVENT_PATHS = ["/api/v1/events/job-title", "/api/v1/events/location"]
+
+
+@pytest.fixture
+def sandbox():
+    server = Sandbox({CLIENT_ID: CLIENT_SECRET}, lifetime=600).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(sandbox):
+    server = ReceivingApp(sandbox.tokeninfo_url, EVENT_PATHS)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def scripted():
+    """``scripted([...])`` starts a ScriptedServer; all are stopped after the test."""
+    started: List[ScriptedServer] = []
+
+    def start(script: List[Dict[str, Any]]) -> ScriptedServer:
+        server = ScriptedServer(script)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,0 +1,163 @@
+"""The HTTP client: timeouts, retries only where safe, Basic-only token fetch, redaction."""
+from __future__ import annotations
+
+import base64
+import email.utils
+import socket
+import time
+from urllib.parse import parse_qs
+
+import pytest
+
+from mta_sfsf import __version__
+from mta_sfsf.http import (BACKOFF_CAP, MAX_ATTEMPTS, RETRY_AFTER_CAP, Client, TransportError,
+                           retry_after_seconds)
+from mta_sfsf.secrets import Secret
+from servers import scripted  # noqa: F401  (fixture)
+
+TOKEN = {"access_token": "tok-0123456789abcdef", "token_type": "Bearer", "expires_in": 900}
+
+
+@pytest.fixture
+def sleeps(mocker):
+    return mocker.Mock()
+
+
+@pytest.fixture
+def client(sleeps):
+    with Client(timeout=0.3, sleep=sleeps, jitter=lambda: 1.0) as c:
+        yield c
+
+
+def test_token_request_uses_basic_only_and_names_the_tool(scripted, client):
+    server = scripted([{"body": TOKEN}])
+    outcome = client.fetch_token(server.url + "/oauth2/api/v1/token", "my-client",
+                                 Secret("s3cr3t-value-1"))
+    assert outcome.ok and outcome.token.reveal() == TOKEN["access_token"]
+    assert outcome.expires_in == 900
+    sent = server.requests[0]
+    assert sent["method"] == "POST"
+    expected = base64.b64encode(b"my-client:s3cr3t-value-1").decode()
+    assert sent["headers"]["Authorization"] == f"Basic {expected}"
+    assert parse_qs(sent["body"].decode()) == {"grant_type": ["client_credentials"]}
+    assert sent["headers"]["User-Agent"] == f"mta-sfsf/{__version__}"
+
+
+def test_429_honours_retry_after_seconds(scripted, client, sleeps):
+    server = scripted([{"status": 429, "headers": {"Retry-After": "7"}, "body": ""},
+                       {"body": TOKEN}])
+    outcome = client.fetch_token(server.url, "id", Secret("secret-429"))
+    assert outcome.ok and outcome.answer.attempts == 2
+    sleeps.assert_called_once_with(7.0)
+    assert len(server.requests) == 2
+
+
+def test_retry_after_is_capped_and_understands_http_dates():
+    assert retry_after_seconds("86400") == RETRY_AFTER_CAP
+    now = time.time()
+    in_ten = email.utils.formatdate(now + 10, usegmt=True)
+    assert 8.5 <= retry_after_seconds(in_ten, now=now) <= 10
+    assert retry_after_seconds(email.utils.formatdate(now - 100, usegmt=True), now=now) == 0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
+
+
+def test_503_then_success_backs_off_with_jitter(scripted, sleeps):
+    server = scripted([{"status": 503}, {"status": 502}, {"body": TOKEN}])
+    jitters = iter([0.0, 1.0])
+    with Client(timeout=0.3, sleep=sleeps, jitter=lambda: next(jitters)) as c:
+        outcome = c.fetch_token(server.url, "id", Secret("secret-503"))
+    assert outcome.ok and outcome.answer.attempts == 3
+    waits = [call.args[0] for call in sleeps.call_args_list]
+    assert waits == [0.25, 1.0]  # 0.5 s then 1 s, each jittered into [half, full]
+
+
+def test_retries_stop_after_a_bound(scripted, client, sleeps):
+    server = scripted([{"status": 503, "body": {"error": "down"}}])
+    outcome = client.fetch_token(server.url, "id", Secret("secret-down"))
+    assert not outcome.ok and outcome.answer.status == 503
+    assert outcome.answer.attempts == MAX_ATTEMPTS == len(server.requests)
+    assert all(call.args[0] <= BACKOFF_CAP for call in sleeps.call_args_list)
+
+
+def test_event_post_is_never_retried(scripted, client, sleeps):
+    server = scripted([{"status": 503}])
+    answer = client.request("POST", server.url + "/events", retry=False, data=b"{}")
+    assert answer.status == 503 and len(server.requests) == 1
+    sleeps.assert_not_called()
+
+
+def test_a_read_that_never_answers_times_out(scripted, client):
+    server = scripted([{"action": "hang"}])
+    started = time.monotonic()
+    with pytest.raises(TransportError) as caught:
+        client.request("POST", server.url + "/events", retry=False, data=b"{}")
+    assert time.monotonic() - started < 2
+    assert caught.value.message == (f"{server.url} accepted the connection but sent no answer "
+                                    "within 0.3 s")
+    assert caught.value.may_have_arrived
+    assert len(server.requests) == 1
+
+
+def test_a_connection_reset_is_one_clear_line(scripted, client):
+    server = scripted([{"action": "reset"}])
+    with pytest.raises(TransportError) as caught:
+        client.request("POST", server.url + "/events", retry=False, data=b"{}")
+    message = caught.value.message
+    assert message.startswith(f"cannot reach {server.url}: ")
+    assert "\n" not in message and "Pool" not in message and "object at" not in message
+    assert caught.value.may_have_arrived
+
+
+def test_token_post_is_retried_after_a_reset(scripted, client, sleeps):
+    server = scripted([{"action": "reset"}, {"body": TOKEN}])
+    outcome = client.fetch_token(server.url, "id", Secret("secret-reset"))
+    assert outcome.ok and len(server.requests) == 2 and sleeps.call_count == 1
+
+
+def test_connection_refused_did_not_reach_the_server(client):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(TransportError) as caught:
+        client.request("POST", f"http://127.0.0.1:{port}/x", retry=False)
+    assert "refused" in caught.value.message and not caught.value.may_have_arrived
+
+
+def test_an_error_body_echoing_the_secret_is_redacted(scripted, client):
+    def echo(handler):
+        return f"bad credentials {handler.headers['Authorization']} for s3cr3t-echo-42"
+
+    server = scripted([{"status": 500, "body": echo, "headers": {"Content-Type": "text/plain"}}])
+    outcome = client.fetch_token(server.url, "echo-client", Secret("s3cr3t-echo-42"))
+    text = outcome.answer.text + outcome.answer.excerpt() + repr(outcome)
+    assert "s3cr3t-echo-42" not in text
+    assert base64.b64encode(b"echo-client:s3cr3t-echo-42").decode() not in text
+    assert "(sensitive)" in outcome.answer.text
+
+
+def test_tls_failure_is_one_line(client):
+    # A plain-HTTP listener spoken to with https: the TLS handshake fails.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(TransportError) as caught:
+            Client(timeout=0.3).request("GET", f"https://127.0.0.1:{port}/", retry=False)
+    assert "\n" not in caught.value.message
+    assert caught.value.message.startswith(("cannot reach https://127.0.0.1",
+                                            "TLS verification failed", "https://127.0.0.1"))
+
+
+def test_platform_tokens_are_reused_for_their_lifetime(scripted, mocker):
+    server = scripted([{"body": {"access_token": "platform-token-1", "expires_in": 1500}}])
+    now = [1000.0]
+    with Client(timeout=0.3, sleep=mocker.Mock(), clock=lambda: now[0]) as c:
+        first = c.cached_token(server.url, "pid", Secret("platform-secret"), grant_in_query=True)
+        now[0] += 1000
+        second = c.cached_token(server.url, "pid", Secret("platform-secret"), grant_in_query=True)
+        now[0] += 600
+        c.cached_token(server.url, "pid", Secret("platform-secret"), grant_in_query=True)
+    assert first is second
+    assert len(server.requests) == 2
+    assert server.requests[0]["path"].endswith("?grant_type=client_credentials")

@@ -1,0 +1,143 @@
+"""The sandbox: Neo's token endpoint behaviour, token checks, secrets never from arguments."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mta_sfsf.cli import main
+from mta_sfsf.sandbox import Sandbox
+from servers import CLIENT_ID, CLIENT_SECRET, sandbox  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+GRANT = {"grant_type": "client_credentials"}
+
+
+def token(sandbox, **kwargs):
+    return requests.post(sandbox.token_url, timeout=5, **kwargs)
+
+
+def test_issues_an_opaque_bearer_token_for_basic_credentials(sandbox):
+    answer = token(sandbox, auth=(CLIENT_ID, CLIENT_SECRET), data=GRANT)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 600
+    assert len(body["access_token"]) == 32
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert sandbox.server.server_address[0] == "127.0.0.1"
+
+
+def test_grant_type_in_the_query_is_accepted(sandbox):
+    answer = requests.post(sandbox.token_url + "?grant_type=client_credentials", timeout=5,
+                           auth=(CLIENT_ID, CLIENT_SECRET))
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("kwargs, status, error", [
+    ({"data": {**GRANT, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}}, 401,
+     "invalid_client"),
+    ({"auth": (CLIENT_ID, "wrong-secret"), "data": GRANT}, 401, "invalid_client"),
+    ({"auth": ("unknown-client", CLIENT_SECRET), "data": GRANT}, 401, "invalid_client"),
+    ({"data": GRANT}, 401, "invalid_client"),
+    ({"auth": (CLIENT_ID, CLIENT_SECRET), "data": {"grant_type": "password"}}, 400,
+     "unsupported_grant_type"),
+    ({"auth": (CLIENT_ID, CLIENT_SECRET)}, 400, "invalid_request"),
+    ({"headers": {"Authorization": "Basic !!!notbase64"}, "data": GRANT}, 401, "invalid_client"),
+])
+def test_refuses_what_neo_refuses(sandbox, kwargs, status, error):
+    answer = token(sandbox, **kwargs)
+    assert answer.status_code == status
+    assert answer.json()["error"] == error
+    assert CLIENT_SECRET not in answer.text
+
+
+def test_tokeninfo_and_introspection(sandbox):
+    issued = token(sandbox, auth=(CLIENT_ID, CLIENT_SECRET), data=GRANT).json()["access_token"]
+    info = requests.get(sandbox.tokeninfo_url, timeout=5,
+                        headers={"Authorization": f"Bearer {issued}"})
+    assert info.status_code == 200
+    assert info.json()["active"] is True and info.json()["client_id"] == CLIENT_ID
+    bad = requests.get(sandbox.tokeninfo_url, timeout=5, headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401 and bad.json() == {"active": False}
+    introspect = sandbox.base_url + "/oauth2/api/v1/introspect"
+    assert requests.post(introspect, data={"token": issued}, timeout=5).json()["active"] is True
+    assert requests.post(introspect, data={"token": "nope"}, timeout=5).json() == {"active": False}
+
+
+def test_tokens_expire_after_their_lifetime():
+    now = [0.0]
+    server = Sandbox({"c": "secret-expiry"}, lifetime=60, clock=lambda: now[0]).start()
+    try:
+        issued = token(server, auth=("c", "secret-expiry"), data=GRANT).json()["access_token"]
+        headers = {"Authorization": f"Bearer {issued}"}
+        now[0] = 59
+        assert requests.get(server.tokeninfo_url, headers=headers, timeout=5).status_code == 200
+        now[0] = 60
+        assert requests.get(server.tokeninfo_url, headers=headers, timeout=5).status_code == 401
+    finally:
+        server.stop()
+
+
+def test_unknown_paths_are_404(sandbox):
+    assert requests.get(sandbox.base_url + "/", timeout=5).status_code == 404
+    assert requests.post(sandbox.base_url + "/other", timeout=5).status_code == 404
+
+
+def test_no_client_is_a_usage_error(capsys):
+    assert main(["sandbox"]) == 2
+    assert "no clients" in capsys.readouterr().err
+
+
+def test_a_client_without_secret_is_a_usage_error(capsys, monkeypatch):
+    monkeypatch.delenv("MTA_SFSF_SANDBOX_SECRET_MY_APP", raising=False)
+    assert main(["sandbox", "--client", "my-app"]) == 2
+    assert "MTA_SFSF_SANDBOX_SECRET_MY_APP" in capsys.readouterr().err
+
+
+def test_a_broken_secret_file_names_its_line(tmp_path, capsys):
+    secrets = tmp_path / "clients.txt"
+    secrets.write_text("# clients\nok:secret-ok\nno-colon-here\n")
+    assert main(["sandbox", "--secret-file", str(secrets)]) == 2
+    assert f"{secrets}:3: expected client-id:secret" in capsys.readouterr().err
+
+
+def test_prints_its_urls_and_stops_on_ctrl_c(tmp_path, monkeypatch, mocker, capsys):
+    secrets = tmp_path / "clients.txt"
+    secrets.write_text("from-file:secret-from-file\n")
+    monkeypatch.setenv("MTA_SFSF_SANDBOX_SECRET_FROM_ENV", "secret-from-env")
+    mocker.patch("http.server.ThreadingHTTPServer.serve_forever", side_effect=KeyboardInterrupt)
+    code = main(["sandbox", "--client", "from-env", "--secret-file", str(secrets)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "token endpoint:  http://127.0.0.1:" in out and "/oauth2/api/v1/token" in out
+    assert "clients:         from-env, from-file" in out
+    assert "secret-from" not in out
+    assert out.endswith("sandbox stopped\n")
+
+
+def test_the_real_process_serves_and_stops_cleanly():
+    env = {**os.environ, "MTA_SFSF_SANDBOX_SECRET_PROC": "secret-proc-1",
+           "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "mta_sfsf", "sandbox", "--client", "proc"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               cwd=ROOT)
+    try:
+        lines = [process.stdout.readline() for _ in range(2)]
+        url = lines[1].split()[-1]
+        answer = requests.post(url, auth=("proc", "secret-proc-1"), data=GRANT, timeout=5)
+        assert answer.status_code == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert "sandbox stopped" in out
+    assert "POST /oauth2/api/v1/token 200 client=proc" in err
+    assert "secret-proc-1" not in out + err and "Traceback" not in err

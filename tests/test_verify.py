@@ -1,0 +1,236 @@
+"""verify: one verdict per step, the right reason when a check fails, exit codes."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mta_sfsf.cli import main
+from servers import CLIENT_ID, EVENT_PATHS, ReceivingApp, app, sandbox, scripted  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "tests" / "fixtures" / "online" / "sample-plan.json"
+EXT = ROOT / "sample-mta" / "sample.mtaext"
+ENV_ID = "MTA_SFSF_CLIENT_ID_BENEFITSEVENTS"
+ENV_SECRET = "MTA_SFSF_CLIENT_SECRET_BENEFITSEVENTS"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in (ENV_ID, ENV_SECRET, "MTA_SFSF_PLATFORM_CLIENT_ID",
+                 "MTA_SFSF_PLATFORM_CLIENT_SECRET", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(ENV_ID, CLIENT_ID)
+
+
+def verify(capsys, *args, plan=PLAN, ext=EXT, fmt="json"):
+    argv = ["verify", str(plan), "--format", fmt, "--timeout", "2"] + list(args)
+    if ext:
+        argv += ["-e", str(ext)]
+    code = main(argv)
+    captured = capsys.readouterr()
+    if fmt == "json" and captured.out:
+        doc = json.loads(captured.out)
+        verdicts = {s["step"]: s for c in doc["connections"] for s in c["steps"]}
+        return code, verdicts, captured
+    return code, None, captured
+
+
+def test_everything_checkable_is_verified(capsys, sandbox, app):
+    code, verdicts, captured = verify(capsys, "--token-url", sandbox.token_url,
+                                      "--app-url", app.url)
+    assert code == 0
+    assert {k: v["verdict"] for k, v in verdicts.items()} == {
+        "BenefitsEvents/btp-oauth-client": "verified",
+        "BenefitsEvents/sfsf-outbound-oauth-config": "not checkable",
+        "BenefitsEvents/sfsf-integration/JobTitleChanged": "verified",
+        "BenefitsEvents/sfsf-integration/LocationChanged": "verified",
+        "BenefitsOutboundConnection/sfsf-x509-key": "not checkable",
+        "BenefitsOutboundConnection/btp-oauth-client": "not checkable",
+        "BenefitsOutboundConnection/btp-trusted-idp": "not checkable",
+        "BenefitsOutboundConnection/sfsf-outbound-oauth-config": "not checkable",
+    }
+    config = verdicts["BenefitsEvents/sfsf-outbound-oauth-config"]["values"]
+    assert config["Client ID"] == f"{CLIENT_ID} (from {ENV_ID})"
+    assert config["Token URL"] == ("https://oauthasservices-mysubaccount.eu2.hana.ondemand.com"
+                                   "/oauth2/api/v1/token")
+    assert config["Grant Type"] == "Client_Credentials" and config["Token Method"] == "POST"
+    assert config["Client Secret"].startswith("(sensitive; ")
+    assert "delivery with a token not tried" in verdicts[
+        "BenefitsEvents/sfsf-integration/JobTitleChanged"]["reason"]
+    assert app.events == []  # nothing delivered without --send-event
+    assert captured.err == "3 verified, 0 failed, 5 not checkable\n"
+
+
+def test_send_event_delivers_each_sample_once(capsys, sandbox, app):
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--send-event", "--connection", "BenefitsEvents")
+    assert code == 0
+    assert [e["path"] for e in app.events] == EVENT_PATHS
+    assert app.events[1]["event"] == {"userId": "sfadmin", "location": "Berlin"}
+    assert "accepted the sample event with a token (HTTP 200, sent once)" in verdicts[
+        "BenefitsEvents/sfsf-integration/LocationChanged"]["reason"]
+
+
+def test_a_wrong_secret_says_which_causes_apply(capsys, sandbox, app, monkeypatch):
+    monkeypatch.setenv(ENV_SECRET, "not-the-secret-in-the-sandbox")
+    code, verdicts, captured = verify(capsys, "--token-url", sandbox.token_url,
+                                      "--app-url", app.url, "--send-event", ext=None)
+    assert code == 1
+    client = verdicts["BenefitsEvents/btp-oauth-client"]
+    assert client["verdict"] == "failed"
+    assert client["reason"] == (f"the token endpoint rejected client ID '{CLIENT_ID}' with this "
+                                "secret (HTTP 401 (invalid_client): bad client credentials)")
+    for cause in ("client ID is unknown", "secret differs", "Authorization Grant is not Client "
+                  "Credentials", "wrong subaccount"):
+        assert cause in client["action"]
+    integration = verdicts["BenefitsEvents/sfsf-integration/JobTitleChanged"]
+    assert integration["verdict"] == "failed"
+    assert "no token (see BenefitsEvents/btp-oauth-client)" in integration["reason"]
+    assert app.events == []
+    assert "not-the-secret" not in captured.out + captured.err
+
+
+def test_missing_secret_and_client_id_say_where_to_put_them(capsys, sandbox, monkeypatch):
+    monkeypatch.delenv(ENV_ID)
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--connection",
+                               "BenefitsEvents", ext=None)
+    assert code == 1
+    reason = verdicts["BenefitsEvents/btp-oauth-client"]["reason"]
+    assert ENV_ID in reason and ENV_SECRET in reason
+    assert "resources[sfsf-credentials].properties.client-secret" in reason
+
+
+def test_an_unprotected_endpoint_fails(capsys, sandbox):
+    open_app = ReceivingApp(None, EVENT_PATHS, protected=False)
+    try:
+        code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url,
+                                   "--app-url", open_app.url)
+    finally:
+        open_app.stop()
+    assert code == 1
+    verdict = verdicts["BenefitsEvents/sfsf-integration/JobTitleChanged"]
+    assert verdict["verdict"] == "failed"
+    assert "accepted an event without a token (HTTP 200): the endpoint is not protected" in \
+        verdict["reason"]
+    assert open_app.events == [{"path": EVENT_PATHS[0], "client_id": "anonymous", "event": {}},
+                               {"path": EVENT_PATHS[1], "client_id": "anonymous", "event": {}}]
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ({"status": 302, "headers": {"Location": "https://idp.example/login"}},
+     "redirects events without a token (HTTP 302 to https://idp.example/login)"),
+    ({"status": 404}, "no such endpoint (HTTP 404)"),
+    ({"status": 500, "body": "boom"}, "answered HTTP 500 to an event without a token: boom"),
+])
+def test_other_answers_of_the_endpoint(capsys, sandbox, scripted, answer, expected):
+    endpoint = scripted([answer])
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url",
+                               endpoint.url, "--connection", "BenefitsEvents")
+    assert code == 1
+    assert expected in verdicts["BenefitsEvents/sfsf-integration/JobTitleChanged"]["reason"]
+    assert all(r["method"] == "POST" and "Authorization" not in r["headers"]
+               for r in endpoint.requests)
+
+
+def test_a_valid_token_rejected_by_the_app(capsys, sandbox, scripted):
+    endpoint = scripted([{"status": 401}])
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url",
+                               endpoint.url, "--connection", "BenefitsEvents", "--send-event")
+    assert code == 1
+    verdict = verdicts["BenefitsEvents/sfsf-integration/JobTitleChanged"]
+    assert "rejected a valid token (HTTP 401, sent once, not retried)" in verdict["reason"]
+    assert "subscribe the OAuth client" in verdict["action"]
+
+
+def test_payload_file_replaces_the_sample(capsys, sandbox, app, tmp_path):
+    payload = tmp_path / "event.json"
+    payload.write_text('{"userId": "u1", "custom": [1, 2]}')
+    code, _, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                        "--send-event", "--payload", str(payload), "--connection",
+                        "BenefitsEvents")
+    assert code == 0
+    assert [e["event"] for e in app.events] == [{"userId": "u1", "custom": [1, 2]}] * 2
+
+
+def test_text_and_github_formats(capsys, sandbox, app):
+    code, _, captured = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--connection", "BenefitsEvents", fmt="text")
+    assert code == 0
+    assert "  verified      BenefitsEvents/btp-oauth-client  (Create OAuth Client in SAP BTP)\n" \
+        in captured.out
+    assert "                Token Method: POST\n" in captured.out
+    code, _, captured = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--connection", "BenefitsEvents", fmt="github")
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("::notice title=verified%3A BenefitsEvents/btp-oauth-client::")
+    assert lines[1].startswith("::warning title=not checkable%3A BenefitsEvents/sfsf-outbound")
+
+
+def test_application_state_through_the_java_alm_api(capsys, sandbox, app, scripted, monkeypatch):
+    platform = scripted([{"body": {"access_token": "platform-tok-123", "expires_in": 1500}},
+                         {"body": {"entity": {"applicationState": "STOPPED"}}}])
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_ID", "platform-client")
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_SECRET", "platform-secret-9")
+    code, verdicts, captured = verify(capsys, "--token-url", sandbox.token_url, "--app-url",
+                                      app.url, "--platform-url", platform.url)
+    assert code == 1
+    state = verdicts["application/benefits"]
+    assert state["verdict"] == "failed" and state["reason"] == "application 'benefits' is STOPPED"
+    token_request, state_request = platform.requests
+    assert token_request["method"] == "POST"
+    assert token_request["path"] == "/oauth2/apitoken/v1?grant_type=client_credentials"
+    assert token_request["headers"]["Authorization"].startswith("Basic ")
+    assert state_request["path"] == "/lifecycle/v1/accounts/mysubaccount/apps/benefits/state"
+    assert state_request["headers"]["Authorization"] == "Bearer platform-tok-123"
+    assert "platform-tok-123" not in captured.out and "platform-secret-9" not in captured.out
+
+
+def test_application_started(capsys, sandbox, app, scripted, monkeypatch):
+    platform = scripted([{"body": {"access_token": "platform-tok-456", "expires_in": 1500}},
+                         {"body": {"entity": {"applicationState": "STARTED"}}}])
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_ID", "platform-client")
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_SECRET", "platform-secret-9")
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--platform-url", platform.url)
+    assert code == 0 and verdicts["application/benefits"]["verdict"] == "verified"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "not valid JSON (line 1, column 1)"),
+    ('{"format": "other"}', 'not an mta-sfsf plan ("format" must be "mta-sfsf-plan")'),
+    ('{"format": "mta-sfsf-plan", "version": 2}', "plan version 2 is newer than this mta-sfsf"),
+    ('{"format": "mta-sfsf-plan", "version": 1, "steps": {}}', '"steps" must be a list'),
+    ('{"format": "mta-sfsf-plan", "version": 1, "steps": [{"id": "a/b", "kind": "k", "fields": '
+     '{"x": {"from": {"step": "gone", "output": "y"}}}}], "connections": [{"name": "a"}]}',
+     "a/b.fields.x: refers to step 'gone', which the plan does not have"),
+])
+def test_a_wrong_plan_is_a_clear_input_error(capsys, tmp_path, content, message):
+    plan = tmp_path / "plan.json"
+    plan.write_text(content)
+    code, _, captured = verify(capsys, plan=plan, ext=None)
+    assert code == 2
+    assert captured.err.startswith(f"mta-sfsf: error: {plan}: ")
+    assert message in captured.err and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--token-url", "http://example.com/token"], "plain http:// is allowed only for loopback"),
+    (["--app-url", "ftp://127.0.0.1"], "must be an absolute https:// URL"),
+    (["--connection", "Nope"], "no connection named 'Nope'"),
+])
+def test_usage_errors(capsys, args, message):
+    code, _, captured = verify(capsys, *args, ext=None)
+    assert code == 2 and message in captured.err
+
+
+def test_unreachable_token_endpoint_is_a_failed_step(capsys, scripted, mocker):
+    mocker.patch("mta_sfsf.http.time.sleep")
+    endpoint = scripted([{"action": "reset"}])
+    code, verdicts, _ = verify(capsys, "--token-url", endpoint.url, "--app-url", endpoint.url,
+                               "--connection", "BenefitsEvents")
+    assert code == 1
+    reason = verdicts["BenefitsEvents/btp-oauth-client"]["reason"]
+    assert reason.startswith(f"token request failed: cannot reach {endpoint.url}")
+    assert reason.endswith("(after 4 attempts)")
