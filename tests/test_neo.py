@@ -280,3 +280,15 @@ def test_check_is_fast_on_a_thousand_modules(tmp_path):
         best = min(best, time.perf_counter() - start)
     assert ctx.diagnostics == []
     assert best < 0.1, f"{best * 1000:.0f} ms"
+
+
+def test_sfsf_parameters_are_checked_here_only_on_html5(check):
+    text = HEAD + "      sfsf-idp-access: maybe\n"
+    assert codes(check(text)) == []  # the sfsf rules' (F001)
+    html5 = HEAD.replace("com.sap.java", "com.sap.hcp.html5") + "      version: '1'\n"
+    assert codes(check(html5 + "      sfsf-idp-access: maybe\n")) == [("N010", 12, 24)]
+
+
+def test_malformed_deployer_version_does_not_crash(check):
+    found = codes(check(HEAD.replace("'1.2.0'", "{a: 1}")))
+    assert found == [("N002", 5, 25)]

@@ -175,8 +175,9 @@ def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
     key = "hcp-deployer-version"
     where = ("parameters", key)
     value = parameters[key]
-    text = raw_text(parameters, key).strip()
-    parsed = version_tuple(text) if isinstance(value, (str, int, float)) else None
+    scalar = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    text = raw_text(parameters, key).strip() if scalar else type(value).__name__
+    parsed = version_tuple(text) if scalar else None
     supported = [version_tuple(v) for v in T.DEPLOYER_VERSIONS]
     if parsed is None or parsed not in supported or len(text.split(".")) < 2:
         ctx.report("N002", parameters, key, f"hcp-deployer-version \"{text}\" is not supported",
@@ -283,7 +284,7 @@ def _check_module(ctx, index: int, module: YMap, kind: str,
                            hint=f"did you mean \"{match}\"?" if match else "see the "
                            f"{mtype} parameter table in SAP's Neo documentation", at_key=True)
             continue
-        if key in T.SFSF_OWNED or _is_deferred(value):
+        if key in T.SFSF_OWNED and mtype in T.SFSF_CHECKED_TYPES or _is_deferred(value):
             continue
         text = _check_value_type(ctx, parameters, key, value, spec, here)
         if text is not None:
