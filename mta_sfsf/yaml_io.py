@@ -19,7 +19,9 @@ from .diagnostics import Diagnostic, Loc, make
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200
-MAX_NODES = 1_000_000  # values after alias expansion; a 1,000-module descriptor has ~50,000
+# Values reached through aliases (``*name``). Real descriptors alias a few small maps; a
+# "billion laughs" document reaches billions. Rules walk the tree, so this bounds their work too.
+MAX_ALIAS_VALUES = 100_000
 
 _TAG = "tag:yaml.org,2002:"
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -93,6 +95,9 @@ def decode(data: bytes, file: str) -> Tuple[Optional[str], List[Diagnostic]]:
                            f"{MAX_BYTES:,} bytes")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [make("Y003", Loc(file, 1, 1), "the file is UTF-16 (or UTF-32), not UTF-8",
+                           hint="save the file as UTF-8")]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -118,11 +123,10 @@ def _scalar(value: str, tag: Optional[str], plain: bool) -> Tuple[Any, Optional[
     if tag is not None and tag != "!":
         if tag.startswith(_TAG):
             kind = tag[len(_TAG):]
-            if kind == "str" or kind in ("binary", "timestamp"):
+            if kind in ("str", "binary", "timestamp"):
                 return value, None
             if kind in ("int", "float", "bool", "null"):
-                resolved = _resolve_plain(value)
-                return resolved, None
+                return _resolve_plain(value), None
             return value, f"the tag !!{kind} is not allowed in a descriptor"
         return value, None  # a local tag such as !sensitive: the value stays a string
     if not plain:
@@ -153,6 +157,18 @@ def _loc(file: str, mark) -> Loc:
     return Loc(file, mark.line + 1, mark.column + 1, mark.index)
 
 
+def _offset_loc(text: str, file: str, index: int) -> Loc:
+    """The line and column of a character offset (CRLF counts as one line break)."""
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Loc(file, line, column, index)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
 class _Refused(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
@@ -163,7 +179,7 @@ def load_text(text: str, file: str, pure: bool = False) -> Tuple[Any, List[Diagn
     if not pure:
         diagnostics: List[Diagnostic] = []
         try:
-            return _build(_parser().parse(text), file, diagnostics), diagnostics
+            return _build(_parser().parse(text), file, diagnostics, text), diagnostics
         except _Refused as refused:
             return None, diagnostics + [refused.diagnostic]
         except Exception:
@@ -173,40 +189,87 @@ def load_text(text: str, file: str, pure: bool = False) -> Tuple[Any, List[Diagn
     return _load_pure(text, file)
 
 
+# MAX_DEPTH flow collections opened on one line with nothing closed in between. The pure-Python
+# scanner looks up to 1,024 characters ahead on a line and rechecks every open level for each
+# token, so ``[[[[...`` costs it seconds; parsing only the text up to the end of such a run
+# refuses it at the very same place in milliseconds.
+_DEEP_FLOW = re.compile(r"(?:[\[{][^\[\]{}\n]{0,16}){%d}" % MAX_DEPTH)
+
+
 def _load_pure(text: str, file: str) -> Tuple[Any, List[Diagnostic]]:
+    deep = _DEEP_FLOW.search(text)
+    if deep is not None:
+        tree, diagnostics = _parse_pure(text[:deep.end()], file)
+        if any(d.code == "Y003" for d in diagnostics):
+            return None, diagnostics
+        # Brackets in quoted text or comments, not nesting: parse the whole text.
+    return _parse_pure(text, file)
+
+
+def _parse_pure(text: str, file: str) -> Tuple[Any, List[Diagnostic]]:
     diagnostics: List[Diagnostic] = []
     try:
-        root = _build(_parser(pure=True).parse(text), file, diagnostics)
+        root = _build(_parser(pure=True).parse(text), file, diagnostics, text)
     except _Refused as refused:
         return None, diagnostics + [refused.diagnostic]
     except RecursionError:
         return None, [make("Y003", Loc(file, 1, 1), "the document is nested too deeply")]
-    except Exception as exc:  # ruamel's MarkedYAMLError and friends
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        loc = _loc(file, mark) if mark is not None else Loc(file, 1, 1)
-        problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
-        context = getattr(exc, "context", None)
-        message = f"{context}: {problem}" if context else str(problem)
-        return None, diagnostics + [make("Y001", loc, message)]
+    except Exception as exc:  # ruamel's MarkedYAMLError, ReaderError and friends
+        return None, diagnostics + [_syntax_error(exc, text, file)]
     return root, diagnostics
 
 
-def _build(events, file: str, diagnostics: List[Diagnostic]) -> Any:
-    """Turn parser events into YMap/YSeq trees, iteratively."""
+def _syntax_error(exc: Exception, text: str, file: str) -> Diagnostic:
+    if isinstance(getattr(exc, "position", None), int) and hasattr(exc, "character"):
+        # The reader refuses a character before any token exists: NUL, other control characters.
+        index = exc.position
+        char = text[index] if index < len(text) else "\0"
+        return make("Y001", _offset_loc(text, file, index),
+                    f"control character U+{ord(char):04X} is not allowed in YAML",
+                    hint="remove it; NUL bytes usually mean a binary or UTF-16 file")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    loc = _loc(file, mark) if mark is not None else Loc(file, 1, 1)
+    problem = getattr(exc, "problem", None)
+    if not problem:
+        lines = str(exc).strip().splitlines()
+        problem = lines[0] if lines else type(exc).__name__
+    context = getattr(exc, "context", None)
+    message = f"{context}: {problem}" if context else str(problem)
+    return make("Y001", loc, message)
+
+
+def _empty_value_index(text: str, key_end: int, flow: bool) -> Optional[int]:
+    """Where libyaml places an empty mapping value: just after the ``:`` that follows the key in
+    a block mapping, at the next token in a flow mapping. The pure-Python parser does it the
+    other way round; positions must not depend on which parser ran.
+    """
+    index = key_end
+    while index < len(text) and text[index] in " \t":
+        index += 1
+    if index >= len(text) or text[index] != ":":
+        return None
+    index += 1
+    while flow and index < len(text) and text[index] in " \t\r\n#":
+        if text[index] == "#":
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
+        else:
+            index += 1
+    return index
+
+
+def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
+    """Turn parser events into YMap/YSeq trees, iteratively (``text`` places empty values)."""
     # A frame is [container, pending key (maps), key location, key start, expanded count,
-    # anchor, merge sources].
+    # anchor, merge sources, has a merge key, key end].
     stack: List[list] = []
     anchors: Dict[str, Tuple[Any, int]] = {}
     root: Any = None
     documents = 0
-    expanded = 0
+    aliased = 0
 
     def add(value: Any, loc: Loc, start: int, end: int, size: int, raw: Optional[str]) -> None:
-        nonlocal root, expanded
-        expanded += size
-        if expanded > MAX_NODES:
-            raise _Refused(make("Y003", loc, f"more than {MAX_NODES:,} values after alias "
-                                "expansion (an alias bomb?)"))
+        nonlocal root
         if not stack:
             root = value
             return
@@ -224,6 +287,7 @@ def _build(events, file: str, diagnostics: List[Diagnostic]) -> Any:
             frame[1] = "" if value is None else (raw if raw is not None else str(value))
             frame[2] = loc
             frame[3] = start
+            frame[8] = end
             return
         key, kloc = frame[1], frame[2]
         frame[1] = _NO_KEY
@@ -247,6 +311,14 @@ def _build(events, file: str, diagnostics: List[Diagnostic]) -> Any:
         if name == "ScalarEvent":
             loc = _loc(file, event.start_mark)
             plain = bool(event.implicit and event.implicit[0]) and not event.style
+            start, end = event.start_mark.index, event.end_mark.index
+            if (plain and not event.value and not event.tag
+                    and not event.anchor and stack and stack[-1][1] is not _NO_KEY):
+                flow = text[stack[-1][0].loc.index] == "{"
+                index = _empty_value_index(text, stack[-1][8], flow)
+                if index is not None:
+                    loc = _offset_loc(text, file, index)
+                    start = end = index
             value, problem = _scalar(event.value, event.tag, plain)
             if problem:
                 diagnostics.append(make("Y004", loc, problem))
@@ -257,18 +329,22 @@ def _build(events, file: str, diagnostics: List[Diagnostic]) -> Any:
             if merge_key:
                 stack[-1][7] = True
             raw = event.value if not isinstance(value, str) else None
-            add(value, loc, event.start_mark.index, event.end_mark.index, 1, raw)
+            add(value, loc, start, end, 1, raw)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
         elif name in ("MappingStartEvent", "SequenceStartEvent"):
             loc = _loc(file, event.start_mark)
             if len(stack) >= MAX_DEPTH:
                 raise _Refused(make("Y003", loc, f"nested more than {MAX_DEPTH} levels deep"))
-            if event.tag and event.tag.startswith(_TAG + "python"):
-                diagnostics.append(make("Y004", loc, f"the tag {event.tag} is not allowed in a "
-                                        "descriptor"))
+            tag = event.tag
+            if tag and tag.startswith(_TAG) and tag[len(_TAG):] not in ("map", "seq"):
+                diagnostics.append(make("Y004", loc, f"the tag {_short_tag(tag)} is not allowed "
+                                        "in a descriptor"))
+            elif tag and not tag.startswith(_TAG) and tag != "!":
+                diagnostics.append(make("Y007", loc, f"unknown tag {tag}; the content is read "
+                                        "as plain YAML"))
             container = YMap(loc) if name == "MappingStartEvent" else YSeq(loc)
-            stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False])
+            stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False, 0])
         elif name in ("MappingEndEvent", "SequenceEndEvent"):
             frame = stack.pop()
             container = frame[0]
@@ -286,6 +362,11 @@ def _build(events, file: str, diagnostics: List[Diagnostic]) -> Any:
             if event.anchor not in anchors:
                 raise _Refused(make("Y001", loc, f"found undefined alias '{event.anchor}'"))
             value, size = anchors[event.anchor]
+            aliased += size
+            if aliased > MAX_ALIAS_VALUES:
+                raise _Refused(make("Y003", loc, f"aliases expand to more than "
+                                    f"{MAX_ALIAS_VALUES:,} values (an alias bomb?)",
+                                    hint="use fewer or smaller anchors"))
             add(value, loc, event.start_mark.index, event.end_mark.index, size, None)
         elif name == "DocumentStartEvent":
             documents += 1

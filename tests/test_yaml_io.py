@@ -1,0 +1,235 @@
+"""The YAML reader: positions, refusals of hostile input, and the C / pure-Python parsers agreeing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from mta_sfsf import yaml_io
+from mta_sfsf.yaml_io import YMap, YSeq, decode, load_text, raw_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BOTH = pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure"])
+
+
+def codes(diagnostics):
+    return [(d.code, d.line, d.column) for d in diagnostics]
+
+
+@BOTH
+def test_syntax_error_has_line_and_column(pure):
+    tree, diagnostics = load_text("a: 1\nb: [1, 2\nc: 3\n", "f.yaml", pure=pure)
+    assert tree is None
+    assert codes(diagnostics) == [("Y001", 3, 2)]
+    assert "flow sequence" in diagnostics[0].message
+
+
+@BOTH
+def test_duplicate_key_names_both_places(pure):
+    tree, diagnostics = load_text("a: 1\nb:\n  x: 1\n  x: 2\n", "f.yaml", pure=pure)
+    assert codes(diagnostics) == [("Y002", 4, 3)]
+    assert "first at line 3, column 3" in diagnostics[0].message
+    assert tree["b"]["x"] == 2  # the deployer (SnakeYAML) keeps the last
+
+
+@BOTH
+def test_anchors_aliases_and_merge_keys(pure):
+    text = ("base: &base {memory: 512M, disk: 1G}\n"
+            "extra: &extra {disk: 2G, cpu: 1}\n"
+            "one:\n  <<: *base\n  memory: 1G\n"
+            "two:\n  <<: [*base, *extra]\n"
+            "list: &l [a, b]\nsame: *l\n")
+    tree, diagnostics = load_text(text, "f.yaml", pure=pure)
+    assert diagnostics == []
+    assert dict(tree["one"]) == {"memory": "1G", "disk": "1G"}  # written keys win
+    assert dict(tree["two"]) == {"memory": "512M", "disk": "1G", "cpu": 1}  # earlier source wins
+    assert tree["same"] == ["a", "b"]
+    assert tree["one"].value_locs["memory"].line == 5
+    assert tree["one"].value_locs["disk"].line == 1  # where the merged value was written
+
+
+@BOTH
+def test_merge_key_of_a_scalar_is_reported(pure):
+    _, diagnostics = load_text("a: &a 1\nb:\n  <<: *a\n", "f.yaml", pure=pure)
+    assert [d.code for d in diagnostics] == ["Y006"]
+
+
+@BOTH
+def test_scalars_resolve_with_the_core_schema_and_keep_their_text(pure):
+    tree, _ = load_text("v: 3.10\nyes_: yes\nt: true\nn: ~\ni: 0x1F\ns: '3.10'\n", "f", pure=pure)
+    assert tree["v"] == 3.1 and raw_text(tree, "v") == "3.10"
+    assert tree["yes_"] == "yes" and tree["t"] is True and tree["n"] is None
+    assert tree["i"] == 31 and tree["s"] == "3.10"
+
+
+BILLION_LAUGHS = "\n".join(
+    [f"l0: &l0 [{', '.join(['lol'] * 10)}]"]
+    + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 10)]) + "\n"
+
+HOSTILE = {
+    "billion-laughs": (BILLION_LAUGHS, "Y003", "alias bomb"),
+    "deep-flow": ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "Y003", "nested more than"),
+    "deep-flow-map": ("a: " + "{a: " * 50_000 + "x" + "}" * 50_000 + "\n", "Y003",
+                      "nested more than"),
+    "deep-block-seq": ("- " * 50_000 + "x\n", "Y003", "nested more than"),
+    "deep-block-map": ("".join("  " * i + "a:\n" for i in range(1_000)) + "  " * 1_000 + "x\n",
+                       "Y003", "nested more than"),
+    "python-object": ("a: !!python/object/apply:os.system ['echo owned']\n", "Y004",
+                      "!!python/object/apply:os.system"),
+}
+
+
+@BOTH
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_refused_fast_without_building_anything(name, pure):
+    text, code, words = HOSTILE[name]
+    tracemalloc.start()
+    started = time.perf_counter()
+    tree, diagnostics = load_text(text, "f.yaml", pure=pure)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert code in [d.code for d in diagnostics]
+    assert words in " ".join(d.message for d in diagnostics)
+    # libyaml refuses in milliseconds; the pure parser's look-ahead is bounded (~1,000 chars).
+    assert elapsed < (0.3 if not pure else 1.5), elapsed
+    assert peak < 30 * 1024 * 1024, peak  # the text itself is up to ~200 KB
+    if code == "Y003":
+        assert tree is None
+
+
+def test_unsafe_tag_constructs_nothing(tmp_path):
+    marker = tmp_path / "owned"
+    text = f"a: !!python/object/apply:os.system ['touch {marker}']\n"
+    _, diagnostics = load_text(text, "f.yaml")
+    assert [d.code for d in diagnostics] == ["Y004"] and not marker.exists()
+
+
+@BOTH
+def test_other_tags(pure):
+    text = "a: !!set {x: null}\nb: !sensitive secret\nc: !!str 12\nd: !!binary aGk=\n"
+    tree, diagnostics = load_text(text, "f", pure=pure)
+    assert codes(diagnostics) == [("Y004", 1, 4), ("Y007", 2, 4)]
+    assert tree["b"] == "secret" and tree["c"] == "12"
+
+
+@BOTH
+def test_several_documents_are_refused_at_the_second(pure):
+    tree, diagnostics = load_text("a: 1\n---\nb: 2\n", "f", pure=pure)
+    assert tree is None and codes(diagnostics) == [("Y005", 2, 1)]
+
+
+@BOTH
+def test_explicit_single_document_is_fine(pure):
+    tree, diagnostics = load_text("%YAML 1.2\n---\na: 1\n...\n", "f", pure=pure)
+    assert diagnostics == [] and tree == {"a": 1}
+
+
+@BOTH
+def test_empty_and_comment_only_text_is_no_document(pure):
+    assert load_text("", "f", pure=pure) == (None, [])
+    assert load_text("# nothing\n\n", "f", pure=pure) == (None, [])
+
+
+@BOTH
+def test_top_level_list_is_returned_for_the_caller_to_refuse(pure):
+    tree, diagnostics = load_text("- a\n- b\n", "f", pure=pure)
+    assert isinstance(tree, YSeq) and diagnostics == []
+
+
+@BOTH
+@pytest.mark.parametrize("char, column", [("\x00", 7), ("\x07", 7), ("\x1b", 7)])
+def test_control_characters_are_refused_at_their_place(pure, char, column):
+    tree, diagnostics = load_text(f"a: 1\nb: abc{char}d\n", "f", pure=pure)
+    assert tree is None and codes(diagnostics) == [("Y001", 2, column)]
+    assert f"U+{ord(char):04X}" in diagnostics[0].message
+
+
+def test_bom_is_dropped_and_positions_start_after_it():
+    text, problems = decode(b"\xef\xbb\xbfa: 1\n", "f")
+    assert problems == [] and text == "a: 1\n"
+    tree, _ = load_text(text, "f")
+    assert tree.value_locs["a"].column == 4
+
+
+def test_non_utf8_is_refused_at_the_first_bad_byte():
+    text, problems = decode("a: 1\nb: caf".encode() + b"\xe9\n", "f")
+    assert text is None and codes(problems) == [("Y003", 2, 7)]
+    assert "0xe9" in problems[0].message and problems[0].hint == "save the file as UTF-8"
+
+
+def test_utf16_is_named():
+    text, problems = decode("a: 1\n".encode("utf-16"), "f")
+    assert text is None and "UTF-16" in problems[0].message
+
+
+def test_oversized_input_is_refused_before_parsing():
+    started = time.perf_counter()
+    text, problems = decode(b"a" * (yaml_io.MAX_BYTES + 1), "f")
+    assert text is None and problems[0].code == "Y003" and "limit" in problems[0].message
+    assert time.perf_counter() - started < 0.5
+
+
+CRLF = "a: 1\r\nb:\r\n  c: x\r\n  d: [1,\r\n    2]\r\ne: \"ü\"\r\n"
+
+
+@BOTH
+def test_crlf_positions(pure):
+    tree, diagnostics = load_text(CRLF, "f", pure=pure)
+    assert diagnostics == []
+    assert (tree["b"].value_locs["d"].line, tree["b"].value_locs["d"].column) == (4, 6)
+    assert (tree.value_locs["e"].line, tree.value_locs["e"].column) == (6, 4)
+    start, end = tree["b"].spans["d"]
+    assert CRLF[start:end] == "d: [1,\r\n    2]"
+
+
+SAMPLES = [CRLF, (ROOT / "sample-mta" / "mtad.yaml").read_text(encoding="utf-8"),
+           "äöü: x\nb: '\U0001F600'\nc: [1, ü, {x: y}]\nd: |\n  text\n  more\ne: &a {k: v}\nf: *a\n"]
+
+
+def _positions(node, out):
+    if isinstance(node, YMap):
+        out.append(("map", node.loc, node.end, sorted(node.key_locs.items()),
+                    sorted(node.value_locs.items()), sorted(node.spans.items())))
+        for value in node.values():
+            _positions(value, out)
+    elif isinstance(node, YSeq):
+        out.append(("seq", node.loc, node.end, node.item_locs, node.spans))
+        for value in node:
+            _positions(value, out)
+    return out
+
+
+@pytest.mark.parametrize("text", SAMPLES, ids=["crlf", "sample", "unicode"])
+def test_libyaml_and_pure_parser_agree_on_every_position(text):
+    fast, fast_problems = load_text(text, "f")
+    slow, slow_problems = load_text(text, "f", pure=True)
+    assert fast == slow and fast_problems == slow_problems
+    assert _positions(fast, []) == _positions(slow, [])
+
+
+def test_yaml_12_text_that_libyaml_rejects_falls_back_to_the_pure_parser():
+    # libyaml (YAML 1.1) refuses ``[https://x]``; the deployers' parsers accept it.
+    tree, diagnostics = load_text("urls: [https://example.com/a]\n", "f")
+    assert diagnostics == [] and tree["urls"] == ["https://example.com/a"]
+
+
+def test_works_without_the_c_extension():
+    """The package must run where ruamel.yaml.clib is not installed."""
+    script = (
+        "import sys; sys.modules['_ruamel_yaml'] = None\n"
+        "from mta_sfsf.yaml_io import load_text, _parser\n"
+        "assert _parser().Parser.__module__ == 'ruamel.yaml.parser', _parser().Parser\n"
+        "tree, d = load_text('a: [1, 2]\\nb: {c: d}\\n', 'f')\n"
+        "assert tree == {'a': [1, 2], 'b': {'c': 'd'}} and d == [], (tree, d)\n"
+        "tree, d = load_text('a: [1\\n', 'f')\n"
+        "assert tree is None and d[0].code == 'Y001', d\n"
+        "print('ok')\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.strip() == "ok", result.stderr
