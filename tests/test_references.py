@@ -155,3 +155,11 @@ def test_references_are_fast_on_a_thousand_modules(tmp_path):
     references.check(ctx)
     assert time.perf_counter() - start < 0.25
     assert ctx.diagnostics == []
+
+
+def test_module_type_parameters_are_in_scope(check):
+    source = HEAD + ("module-types:\n  - name: my.type\n    extends: nodejs\n"
+                     "    parameters: {tier: gold}\n"
+                     "modules:\n  - name: a\n    type: my.type\n    properties: {t: '${tier}'}\n"
+                     "  - name: b\n    type: nodejs\n    properties: {t: '${tier}'}\n")
+    assert _r(check, source) == [("R004", 14, 21, "modules[1].properties.t")]

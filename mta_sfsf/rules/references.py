@@ -11,7 +11,8 @@
   (resources of type ``configuration``, ``mta-provided`` or ``org.cloudfoundry.existing-service-key``,
   and ``list`` requirements).
 - ``${name}`` placeholders resolve against the parameters in scope (a requires entry's, the
-  module's or resource's, the global ones) and the deployers' system parameters (Neo:
+  module's or resource's, those of its type in ``module-types``/``resource-types``, the global
+  ones) and the deployers' system parameters (Neo:
   ``default-url``, ``account-name``, ``provider-account-name``, ``landscape-url``,
   ``timestamp``; Cloud Foundry and XSA: ``default-domain``, ``default-host``, ``default-uri``,
   ``default-url``, ``org``, ``space``, ``user``, ``app-name``, ``service-name``,
@@ -106,6 +107,21 @@ class _Index:
                 self.resources.setdefault(_name(resource), resource)
         self.global_parameters = ctx.data.get("parameters") if isinstance(
             ctx.data.get("parameters"), YMap) else YMap(ctx.data.loc)
+        # module-types / resource-types declared in the descriptor: parameters by type name
+        self.type_parameters: Dict[Tuple[str, str], YMap] = {}
+        for section in ("module-types", "resource-types"):
+            for declared in _maps(ctx.data.get(section)):
+                if _name(declared) is not None and isinstance(declared.get("parameters"), YMap):
+                    self.type_parameters[(section, _name(declared))] = declared["parameters"]
+
+    def scope(self, element: YMap, section: str) -> List[YMap]:
+        """Parameters a placeholder in ``element`` sees: its own, its type's, the global ones."""
+        scope = [_as_map(element.get("parameters"))]
+        kind = element.get("type")
+        if isinstance(kind, str) and (section, kind) in self.type_parameters:
+            scope.append(self.type_parameters[(section, kind)])
+        scope.append(self.global_parameters)
+        return scope
 
     def resolves(self, name: str) -> bool:
         return name in self.resources or name in self.provided
@@ -114,7 +130,8 @@ class _Index:
         """The provider's properties, or None when they are not knowable before deploy."""
         if name in self.resources:
             resource = self.resources[name]
-            if resource.get("type") in DYNAMIC_TYPES:
+            kind = resource.get("type")
+            if isinstance(kind, str) and kind in DYNAMIC_TYPES:
                 return None
             props = resource.get("properties")
         else:
@@ -135,8 +152,8 @@ def _loc_of(node: Any):
 
 def _name(node: YMap) -> Optional[str]:
     name = node.get("name")
-    if isinstance(name, bool) or name is None:
-        return None
+    if isinstance(name, bool) or not isinstance(name, (str, int, float)):
+        return None  # no name, or a shape the structure rules report
     return str(node.raws.get("name", name))
 
 
@@ -158,8 +175,7 @@ def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
     name = _name(module) or f"modules[{m}]"
     base = ("modules", m)
     required = _check_requires(ctx, index, module, base, "module", name)
-    params = _as_map(module.get("parameters"))
-    scope = [params, index.global_parameters]
+    scope = index.scope(module, "module-types")
     system = GENERAL_SYSTEM | NEO_SYSTEM | MODULE_SYSTEM
     for section in ("properties", "parameters"):
         if isinstance(module.get(section), YMap):
@@ -193,7 +209,7 @@ def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
     name = _name(resource) or f"resources[{r}]"
     base = ("resources", r)
     required = _check_requires(ctx, index, resource, base, "resource", name)
-    scope = [_as_map(resource.get("parameters")), index.global_parameters]
+    scope = index.scope(resource, "resource-types")
     system = GENERAL_SYSTEM | NEO_SYSTEM | RESOURCE_SYSTEM
     for section in ("properties", "parameters"):
         if isinstance(resource.get(section), YMap):
