@@ -460,20 +460,23 @@ def _empty_values(ctx) -> None:
     v3 = (ctx.descriptor.main.schema_major or "3") not in ("1", "2")
     chained = bool(ctx.descriptor.extensions)
     code = "R007" if chained else "R006"
-    for container, path in _value_maps(ctx):
+    for container, path, prefix in _value_maps(ctx):
         for section in ("parameters", "properties"):
             values = container.get(section)
             if not isinstance(values, YMap):
                 continue
             metadata = container.get(f"{section}-metadata")
+            kind = section[:-1].replace("ie", "y")  # parameter, property
             for key, value in values.items():
-                if value is not None:
+                if value is not None or (v3 and _optional(metadata, key)):
                     continue
-                if v3 and _optional(metadata, key):
-                    continue
-                message = (f"\"{key}\" has no value and no extension descriptor supplies one"
-                           if chained else f"\"{key}\" has no value; the deployer needs an "
-                           "extension descriptor that supplies it")
+                name = "#".join(prefix + (key,))
+                deployer = (f"The {kind} \"{name}\" is not optional and has no value." if v3
+                            else f"Unresolved mandatory {section}: [{name}]")
+                message = (f"\"{key}\" is still empty after the extension chain; the deployer "
+                           f"stops with: {deployer}" if chained else
+                           f"\"{key}\" is empty: an extension descriptor must supply it, or the "
+                           f"deployer stops with: {deployer}")
                 ctx.report(code, values, key, message, path + (section, key), at_key=True,
                            hint="give the value in an .mtaext" + (
                                f", or mark it optional: true in {section}-metadata" if v3 else ""))
@@ -484,12 +487,14 @@ def _optional(metadata: Any, key: str) -> bool:
     return isinstance(entry, YMap) and entry.get("optional") is True
 
 
-def _value_maps(ctx) -> Iterator[Tuple[YMap, tuple]]:
-    yield ctx.data, ()
+def _value_maps(ctx) -> Iterator[Tuple[YMap, tuple, Tuple[str, ...]]]:
+    """(element, path, the deployer's name prefix) for everything with parameters/properties."""
+    yield ctx.data, (), ()
     for section in ("modules", "resources"):
         for i, element in ctx.items(section):
             base = (section, i)
-            yield element, base
+            own = (_name(element) or f"{section}[{i}]",)
+            yield element, base, own
             for sub in ("requires", "provides"):
                 for j, dep in _indexed(element.get(sub)):
-                    yield dep, base + (sub, j)
+                    yield dep, base + (sub, j), own + (_name(dep) or f"{sub}[{j}]",)
