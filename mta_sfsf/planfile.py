@@ -51,6 +51,7 @@ class Placeholder:
 
     text: str
     reason: str = ""
+    env: str = ""  # the environment variable that may hold the value instead
 
 
 FieldValue = Union[Known, SecretRef, Placeholder]
@@ -190,7 +191,8 @@ class _Reader:
         if isinstance(value.get("secret"), dict):
             return SecretRef(value["secret"])
         if "placeholder" in value:
-            return Placeholder(str(value["placeholder"]), str(value.get("reason") or ""))
+            return Placeholder(str(value["placeholder"]), str(value.get("reason") or ""),
+                               str(value.get("env") or ""))
         source = value.get("from")
         if isinstance(source, dict):
             step = self.by_id.get(source.get("step"))

@@ -1,0 +1,150 @@
+"""End to end: a real ``expand`` of the sample, the sandbox and a receiving app on loopback, then
+``verify`` and ``simulate-event`` as a user runs them, in their own processes. And no secret,
+token or Authorization value in any byte the commands print or write, even when servers echo them.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from mta_sfsf.cli import main
+from mta_sfsf.sandbox import Sandbox
+from servers import EVENT_PATHS, ReceivingApp, scripted  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample-mta"
+CLIENT_ID = "cid-e2e-benefits"
+# Unique values, with characters that URL-encoding changes, so every encoded form differs.
+SECRET = "e2e-Secret+/=&7f3a9c1d"
+PLATFORM_SECRET = "plat-Secret+/=&51b8e0"
+SANDBOX_ONLY_SECRET = "sbx-Secret+/=&a02c44"
+
+
+def forms(value: str, user: str = "") -> List[str]:
+    found = [value, quote(value, safe=""), quote_plus(value),
+             base64.b64encode(value.encode()).decode()]
+    if user:
+        found.append(base64.b64encode(f"{user}:{value}".encode()).decode())
+    return found
+
+
+@pytest.fixture(scope="module")
+def plan_dir(tmp_path_factory):
+    """A real plan of the sample, written by ``expand`` (runbook mode: an operator creates the
+    client, so its ID comes from the environment and its secret from the extension descriptor)."""
+    out = tmp_path_factory.mktemp("expanded")
+    ext = out / "e2e.mtaext"
+    ext.write_text((SAMPLE / "sample.mtaext").read_text().replace(
+        "client-secret: FAKE-not-a-real-secret-0000", f"client-secret: '{SECRET}'"))
+    code = main(["expand", str(SAMPLE / "mtad.yaml"), "-e", str(ext), "-o", str(out / "out"),
+                 "--mode", "runbook", "--host", "eu2.hana.ondemand.com", "--account",
+                 "mysubaccount"])
+    assert code == 0
+    return out
+
+
+@pytest.fixture
+def landscape():
+    sandbox = Sandbox({CLIENT_ID: SECRET, "other": SANDBOX_ONLY_SECRET}, lifetime=600).start()
+    app = ReceivingApp(sandbox.tokeninfo_url, EVENT_PATHS)
+    yield sandbox, app
+    app.stop()
+    sandbox.stop()
+
+
+def run_cli(args: List[str], extra_env: Dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MTA_SFSF_")}
+    env.update({"PYTHONPATH": str(ROOT), "MTA_SFSF_CLIENT_ID_BENEFITSEVENTS": CLIENT_ID},
+               **extra_env)
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "mta_sfsf"] + args, cwd=ROOT, env=env,
+                          capture_output=True, timeout=60)
+
+
+def test_verify_then_simulate_against_sandbox_and_app(plan_dir, landscape):
+    sandbox, app = landscape
+    plan = str(plan_dir / "out" / "plan.json")
+    ext = str(plan_dir / "e2e.mtaext")
+    aim = ["--token-url", sandbox.token_url, "--app-url", app.url, "--timeout", "5"]
+
+    passed = run_cli(["verify", plan, "-e", ext] + aim, {})
+    assert passed.returncode == 0, passed.stdout.decode() + passed.stderr.decode()
+    assert passed.stderr.decode() == "3 verified, 0 failed, 5 not checkable\n"
+    assert "  verified      BenefitsEvents/btp-oauth-client" in passed.stdout.decode()
+
+    # The secret SuccessFactors would use changes: the check must say the pair is rejected.
+    changed = plan_dir / "changed.mtaext"
+    changed.write_text(Path(ext).read_text().replace(SECRET, "a-different-secret-42"))
+    failed = run_cli(["verify", plan, "-e", str(changed), "--connection", "BenefitsEvents"] + aim,
+                     {})
+    out = failed.stdout.decode()
+    assert failed.returncode == 1
+    assert "  failed        BenefitsEvents/btp-oauth-client" in out
+    assert f"the token endpoint rejected client ID '{CLIENT_ID}' with this secret (HTTP 401" in out
+    assert "a-different-secret-42" not in out + failed.stderr.decode()
+    assert app.events == []
+
+    delivered = run_cli(["simulate-event", plan, "--integration", "JobTitleChanged", "-e", ext]
+                        + aim, {})
+    assert delivered.returncode == 0, delivered.stdout.decode() + delivered.stderr.decode()
+    assert app.events == [{"path": "/api/v1/events/job-title", "client_id": CLIENT_ID, "event": {
+        "effectiveDate": "2026-01-01", "newJobTitle": "Senior Benefits Analyst",
+        "source": "sfsf", "userId": "sfadmin"}}]
+
+
+def test_no_secret_in_any_output(plan_dir, landscape, scripted, tmp_path):
+    sandbox, app = landscape
+    plan = str(plan_dir / "out" / "plan.json")
+    ext = str(plan_dir / "e2e.mtaext")
+
+    def echo(handler, known=SECRET):
+        """A server that puts what it was sent, and a secret the caller holds, in its body."""
+        raw = handler.headers.get("Authorization", "")
+        return f"error for {raw} {handler.path} {known}"
+
+    echo_token = scripted([{"status": 500, "body": echo, "headers": {"Content-Type": "text/plain"}}])
+    echo_401 = scripted([{"status": 401, "body": lambda h: {
+        "error": "invalid_client", "error_description": echo(h)}}])
+    echo_app = scripted([{"status": 401, "body": echo}, {"status": 500, "body": echo}])
+    platform = scripted([{"body": {"access_token": "platform-token-e2e-77", "expires_in": 1500}},
+                         {"status": 500, "body": lambda h: echo(h, PLATFORM_SECRET)}])
+    platform_env = {"MTA_SFSF_PLATFORM_CLIENT_ID": "platform-e2e",
+                    "MTA_SFSF_PLATFORM_CLIENT_SECRET": PLATFORM_SECRET}
+    runs = [
+        run_cli(["verify", plan, "-e", ext, "--token-url", sandbox.token_url, "--app-url",
+                 app.url, "--send-event", "--format", fmt, "--platform-url", platform.url],
+                platform_env)
+        for fmt in ("text", "json", "github")
+    ]
+    runs += [
+        run_cli(["verify", plan, "-e", ext, "--token-url", echo_token.url, "--timeout", "2"], {}),
+        run_cli(["verify", plan, "--token-url", echo_401.url],
+                {"MTA_SFSF_CLIENT_SECRET_BENEFITSEVENTS": SECRET}),
+        run_cli(["verify", plan, "-e", ext, "--token-url", sandbox.token_url, "--app-url",
+                 echo_app.url, "--send-event", "--format", "json"], {}),
+        run_cli(["simulate-event", plan, "--integration", "LocationChanged", "-e", ext,
+                 "--token-url", sandbox.token_url, "--app-url", echo_app.url], {}),
+        run_cli(["simulate-event", plan, "--integration", "LocationChanged", "-e", ext,
+                 "--token-url", echo_401.url], {}),
+        run_cli(["simulate-event", plan, "--integration", "LocationChanged", "-e", ext,
+                 "--token-url", sandbox.token_url, "--app-url", app.url, "--count", "2"], {}),
+    ]
+    written = b"".join(p.read_bytes() for p in (plan_dir / "out").iterdir())
+    issued = list(sandbox.tokens._tokens) + ["platform-token-e2e-77"]
+    assert len(issued) >= 5  # tokens were issued and sent, so the scan below means something
+    assert echo_app.requests and echo_token.requests and platform.requests
+    everything = written + b"".join(r.stdout + r.stderr for r in runs)
+    text = everything.decode("utf-8")
+    assert "(sensitive)" in text  # the echoed values were there, and were replaced
+    planted = (forms(SECRET, CLIENT_ID) + forms(PLATFORM_SECRET, "platform-e2e")
+               + forms(SANDBOX_ONLY_SECRET) + [t for token in issued for t in forms(token)])
+    leaks = [value for value in planted if value in text]
+    assert leaks == []
+    assert "Traceback" not in text

@@ -1,0 +1,92 @@
+"""simulate-event: a token as the outbound configuration says, then the event, never retried."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mta_sfsf.cli import main
+from servers import CLIENT_ID, app, sandbox, scripted  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "tests" / "fixtures" / "online" / "sample-plan.json"
+EXT = ROOT / "sample-mta" / "sample.mtaext"
+JOB_TITLE_EVENT = {"effectiveDate": "2026-01-01", "newJobTitle": "Senior Benefits Analyst",
+                   "source": "sfsf", "userId": "sfadmin"}
+
+
+@pytest.fixture(autouse=True)
+def client_id(monkeypatch):
+    monkeypatch.delenv("MTA_SFSF_CLIENT_SECRET_BENEFITSEVENTS", raising=False)
+    monkeypatch.setenv("MTA_SFSF_CLIENT_ID_BENEFITSEVENTS", CLIENT_ID)
+
+
+def simulate(capsys, *args, integration="JobTitleChanged"):
+    code = main(["simulate-event", str(PLAN), "--integration", integration, "-e", str(EXT),
+                 "--timeout", "2"] + list(args))
+    return code, capsys.readouterr()
+
+
+def test_delivers_the_sample_event_once(capsys, sandbox, app):
+    code, captured = simulate(capsys, "--token-url", sandbox.token_url, "--app-url", app.url)
+    assert code == 0
+    assert app.events == [{"path": "/api/v1/events/job-title", "client_id": CLIENT_ID,
+                           "event": JOB_TITLE_EVENT}]
+    lines = captured.out.splitlines()
+    assert lines[0].startswith(f"token: 200 from {sandbox.token_url} for client ID '{CLIENT_ID}'")
+    assert lines[1].startswith(f"event 1/1: POST {app.url}/api/v1/events/job-title -> 200 OK in ")
+    assert lines[1].endswith(' ms: {"received":true}')
+
+
+def test_count_and_payload(capsys, sandbox, app, tmp_path):
+    payload = tmp_path / "event.json"
+    payload.write_text(json.dumps({"userId": "u7", "location": "Walldorf"}))
+    code, captured = simulate(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                              "--payload", str(payload), "--count", "3",
+                              integration="BenefitsEvents/LocationChanged")
+    assert code == 0
+    assert [e["event"] for e in app.events] == [{"userId": "u7", "location": "Walldorf"}] * 3
+    assert captured.out.count("-> 200 OK") == 3 and captured.out.count("token: 200") == 1
+
+
+def test_an_app_error_is_reported_and_not_retried(capsys, sandbox, scripted):
+    endpoint = scripted([{"status": 503, "body": {"error": "busy"}}])
+    code, captured = simulate(capsys, "--token-url", sandbox.token_url, "--app-url", endpoint.url)
+    assert code == 1
+    assert len(endpoint.requests) == 1
+    assert '-> 503 Service Unavailable in ' in captured.out
+    assert "1 of 1 event(s) not accepted (events are never retried)" in captured.out
+
+
+def test_a_reset_after_sending_says_it_may_have_arrived(capsys, sandbox, scripted):
+    endpoint = scripted([{"action": "reset"}])
+    code, captured = simulate(capsys, "--token-url", sandbox.token_url, "--app-url", endpoint.url)
+    assert code == 1 and len(endpoint.requests) == 1
+    assert "not retried: the request may have reached the app" in captured.out
+
+
+def test_a_rejected_token_request_stops_before_the_event(capsys, sandbox, app, monkeypatch):
+    monkeypatch.setenv("MTA_SFSF_CLIENT_ID_BENEFITSEVENTS", "someone-else")
+    code, captured = simulate(capsys, "--token-url", sandbox.token_url, "--app-url", app.url)
+    assert code == 1 and app.events == [] and app.attempts == []
+    assert "token: the token endpoint rejected client ID 'someone-else'" in captured.out
+
+
+@pytest.mark.parametrize("integration, message", [
+    ("Nope", "--integration Nope: not in"),
+    ("BenefitsOutboundConnection/JobTitleChanged", "not in"),
+])
+def test_unknown_integrations(capsys, integration, message):
+    code, captured = simulate(capsys, integration=integration)
+    assert code == 2 and message in captured.err
+    assert "BenefitsEvents/JobTitleChanged, BenefitsEvents/LocationChanged" in captured.err
+
+
+def test_bad_payload_and_count(capsys, sandbox, tmp_path):
+    payload = tmp_path / "event.json"
+    payload.write_text("userId=1")
+    code, captured = simulate(capsys, "--token-url", sandbox.token_url, "--payload", str(payload))
+    assert code == 2 and "not a JSON document" in captured.err
+    code, captured = simulate(capsys, "--count", "0")
+    assert code == 2 and "--count must be between 1 and 1000" in captured.err
