@@ -65,6 +65,9 @@ MODULE_SYSTEM = {"app-name", "default-app-name", "domain", "domains", "default-h
                  "memory", "disk-quota", "buildpack", "command", "stack"}
 RESOURCE_SYSTEM = {"service-name", "default-service-name", "default-container-name",
                    "default-xsappname", "service", "service-plan"}
+MODULE_SCOPE_SYSTEM = GENERAL_SYSTEM | NEO_SYSTEM | MODULE_SYSTEM
+RESOURCE_SCOPE_SYSTEM = GENERAL_SYSTEM | NEO_SYSTEM | RESOURCE_SYSTEM
+GLOBAL_SCOPE_SYSTEM = MODULE_SCOPE_SYSTEM | RESOURCE_SYSTEM
 # Providers whose properties only exist at deploy time.
 DYNAMIC_TYPES = {"configuration", "mta-provided", "org.cloudfoundry.existing-service-key"}
 
@@ -79,8 +82,8 @@ def check(ctx) -> None:
         _check_resource(ctx, index, r, resource)
     globals_ = ctx.data.get("parameters")
     if isinstance(globals_, YMap):
-        system = GENERAL_SYSTEM | NEO_SYSTEM | MODULE_SYSTEM | RESOURCE_SYSTEM
-        _placeholders(ctx, index, globals_, ("parameters",), [globals_], system)
+        owner = _Owner("Descriptor", "", {}, GLOBAL_SCOPE_SYSTEM)
+        _scan(ctx, index, globals_, ("parameters",), owner, [globals_])
         _placeholder_cycles(ctx, [globals_], "", ("parameters",))
     _reference_cycles(ctx, index)
     _empty_values(ctx)
@@ -152,6 +155,8 @@ def _loc_of(node: Any):
 
 def _name(node: YMap) -> Optional[str]:
     name = node.get("name")
+    if type(name) is str:
+        return name
     if isinstance(name, bool) or not isinstance(name, (str, int, float)):
         return None  # no name, or a shape the structure rules report
     return str(node.raws.get("name", name))
@@ -171,55 +176,55 @@ def _indexed(value: Any) -> Iterator[Tuple[int, YMap]]:
                 yield index, item
 
 
+class _Owner:
+    """The element whose values are being read: what it requires, and which names are system."""
+
+    __slots__ = ("kind", "name", "required", "system")
+
+    def __init__(self, kind: str, name: str, required: Dict[str, YMap], system: Set[str]) -> None:
+        self.kind, self.name, self.required, self.system = kind, name, required, system
+
+
 def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
     name = _name(module) or f"modules[{m}]"
     base = ("modules", m)
-    required = _check_requires(ctx, index, module, base, "module", name)
+    owner = _Owner("Module", name, _check_requires(ctx, index, module, base, "module", name),
+                   MODULE_SCOPE_SYSTEM)
     scope = index.scope(module, "module-types")
-    system = GENERAL_SYSTEM | NEO_SYSTEM | MODULE_SYSTEM
     for section in ("properties", "parameters"):
         if isinstance(module.get(section), YMap):
-            _references(ctx, index, module[section], base + (section,), "Module", name, required)
-            _placeholders(ctx, index, module[section], base + (section,), scope, system)
+            _scan(ctx, index, module[section], base + (section,), owner, scope)
     _placeholder_cycles(ctx, scope, name, base + ("parameters",))
     for p, provided in _indexed(module.get("provides")):
         here = base + ("provides", p)
         inner = [_as_map(provided.get("parameters"))] + scope
         for section in ("properties", "parameters"):
             if isinstance(provided.get(section), YMap):
-                _references(ctx, index, provided[section], here + (section,), "Module", name,
-                            required)
-                _placeholders(ctx, index, provided[section], here + (section,), inner, system)
+                _scan(ctx, index, provided[section], here + (section,), owner, inner)
     for r, requirement in _indexed(module.get("requires")):
-        _requirement_values(ctx, index, requirement, base + ("requires", r), "Module", name,
-                            required, scope, system)
+        _requirement_values(ctx, index, requirement, base + ("requires", r), owner, scope)
     for h, hook in _indexed(module.get("hooks")):
         here = base + ("hooks", h)
-        hook_required = dict(required)
-        hook_required.update(_check_requires(ctx, index, hook, here, "module", name))
+        hook_owner = _Owner("Module", name, dict(owner.required), owner.system)
+        hook_owner.required.update(_check_requires(ctx, index, hook, here, "module", name))
         if isinstance(hook.get("parameters"), YMap):
-            _references(ctx, index, hook["parameters"], here + ("parameters",), "Module", name,
-                        hook_required)
-            _placeholders(ctx, index, hook["parameters"], here + ("parameters",),
-                          [hook["parameters"]] + scope, system)
+            _scan(ctx, index, hook["parameters"], here + ("parameters",), hook_owner,
+                  [hook["parameters"]] + scope)
     _order_names(ctx, module, "deployed-after", base, index.modules, "module")
 
 
 def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
     name = _name(resource) or f"resources[{r}]"
     base = ("resources", r)
-    required = _check_requires(ctx, index, resource, base, "resource", name)
+    owner = _Owner("Resource", name, _check_requires(ctx, index, resource, base, "resource",
+                                                     name), RESOURCE_SCOPE_SYSTEM)
     scope = index.scope(resource, "resource-types")
-    system = GENERAL_SYSTEM | NEO_SYSTEM | RESOURCE_SYSTEM
     for section in ("properties", "parameters"):
         if isinstance(resource.get(section), YMap):
-            _references(ctx, index, resource[section], base + (section,), "Resource", name,
-                        required)
-            _placeholders(ctx, index, resource[section], base + (section,), scope, system)
+            _scan(ctx, index, resource[section], base + (section,), owner, scope)
     _placeholder_cycles(ctx, scope, name, base + ("parameters",))
     for q, requirement in _indexed(resource.get("requires")):
-        _requirement_values(ctx, index, requirement, base + ("requires", q), "Resource", name,
-                            required, scope, system)
+        _requirement_values(ctx, index, requirement, base + ("requires", q), owner, scope)
     _order_names(ctx, resource, "processed-after", base, index.resources, "resource")
 
 
@@ -246,19 +251,15 @@ def _check_requires(ctx, index: _Index, owner: YMap, base: tuple, kind: str,
     return required
 
 
-def _requirement_values(ctx, index: _Index, requirement: YMap, here: tuple, owner_kind: str,
-                        owner_name: str, required: Dict[str, YMap], scope: list,
-                        system: Set[str]) -> None:
+def _requirement_values(ctx, index: _Index, requirement: YMap, here: tuple, owner: _Owner,
+                        scope: List[YMap]) -> None:
     name = _name(requirement)
     inner = [_as_map(requirement.get("parameters"))] + scope
+    short_target = name if name in owner.required and requirement.get("list") is None else None
     for section in ("properties", "parameters"):
         values = requirement.get(section)
-        if not isinstance(values, YMap):
-            continue
-        short_target = name if name in required and requirement.get("list") is None else None
-        _references(ctx, index, values, here + (section,), owner_kind, owner_name, required,
-                    short_target=short_target, short_allowed=True)
-        _placeholders(ctx, index, values, here + (section,), inner, system)
+        if isinstance(values, YMap):
+            _scan(ctx, index, values, here + (section,), owner, inner, short_target, True)
 
 
 def _strings(node: Any, path: tuple) -> Iterator[Tuple[Any, Any, str, tuple]]:
@@ -275,29 +276,36 @@ def _strings(node: Any, path: tuple) -> Iterator[Tuple[Any, Any, str, tuple]]:
                 stack.append((value, where + (key,)))
 
 
-def _references(ctx, index: _Index, values: YMap, path: tuple, owner_kind: str, owner_name: str,
-                required: Dict[str, YMap], short_target: Optional[str] = None,
-                short_allowed: bool = False) -> None:
+def _scan(ctx, index: _Index, values: YMap, path: tuple, owner: _Owner, scope: List[YMap],
+          short_target: Optional[str] = None, short_allowed: bool = False) -> None:
+    """One pass over the strings of a value tree: ``~{...}`` references and ``${...}``."""
     for container, key, text, here in _strings(values, path):
-        if "~{" not in text:
+        if "~{" in text and owner.kind != "Descriptor":  # global parameters resolve no ~{}
+            _references(ctx, index, container, key, text, here, owner, short_target,
+                        short_allowed)
+        if "${" in text:
+            _placeholders(ctx, index, container, key, text, here, scope, owner.system)
+
+
+def _references(ctx, index: _Index, container: Any, key: Any, text: str, here: tuple,
+                owner: _Owner, short_target: Optional[str], short_allowed: bool) -> None:
+    for match in REFERENCE.finditer(text):
+        body = match.group(1)
+        dep, slash, prop = body.partition("/")
+        if not slash:  # ~{prop}: only inside a requires entry, about that dependency
+            if short_allowed and short_target is not None:
+                _property_exists(ctx, index, container, key, here, short_target, body,
+                                 match.group(0))
             continue
-        for match in REFERENCE.finditer(text):
-            body = match.group(1)
-            dep, slash, prop = body.partition("/")
-            if not slash:  # ~{prop}: only inside a requires entry, about that dependency
-                if short_allowed and short_target is not None:
-                    _property_exists(ctx, index, container, key, here, short_target, body,
-                                     match.group(0))
-                continue
-            if dep not in required:
-                ctx.report("R002", container, key, f"{owner_kind} \"{owner_name}\" does not "
-                           f"contain a required dependency for \"{dep}\", but contains references "
-                           "to its properties", here,
-                           hint=f"add '- name: {dep}' to the requires of \"{owner_name}\""
-                           if index.resolves(dep) else _unknown_hint(dep, index))
-                continue
-            if required[dep].get("list") is None:
-                _property_exists(ctx, index, container, key, here, dep, prop, match.group(0))
+        if dep not in owner.required:
+            ctx.report("R002", container, key, f"{owner.kind} \"{owner.name}\" does not contain "
+                       f"a required dependency for \"{dep}\", but contains references to its "
+                       "properties", here,
+                       hint=f"add '- name: {dep}' to the requires of \"{owner.name}\""
+                       if index.resolves(dep) else _unknown_hint(dep, index))
+            continue
+        if owner.required[dep].get("list") is None:
+            _property_exists(ctx, index, container, key, here, dep, prop, match.group(0))
 
 
 def _unknown_hint(dep: str, index: _Index) -> str:
@@ -318,26 +326,23 @@ def _property_exists(ctx, index: _Index, container: Any, key: Any, here: tuple, 
                hint=f"did you mean \"{guess}\"?" if guess else f"its properties: {known}")
 
 
-def _placeholders(ctx, index: _Index, values: YMap, path: tuple, scope: List[YMap],
-                  system: Set[str]) -> None:
-    for container, key, text, here in _strings(values, path):
-        if "${" not in text:
+def _placeholders(ctx, index: _Index, container: Any, key: Any, text: str, here: tuple,
+                  scope: List[YMap], system: Set[str]) -> None:
+    for match in PLACEHOLDER.finditer(text):
+        name = match.group(1)
+        head = name.split("/", 1)[0]
+        if any(name in params or head in params for params in scope):
             continue
-        for match in PLACEHOLDER.finditer(text):
-            name = match.group(1)
-            head = name.split("/", 1)[0]
-            if any(name in params or head in params for params in scope):
-                continue
-            if name in system or head in system or ("/" in name and index.resolves(head)):
-                continue
-            known: Set[str] = set(system)
-            for params in scope:
-                known.update(k for k in params if isinstance(k, str))
-            guess = suggest(name, known)
-            ctx.report("R004", container, key, f"unknown placeholder \"{match.group(0)}\": no "
-                       "parameter in scope and no system parameter has this name", here,
-                       hint=(f"did you mean \"${{{guess}}}\"? " if guess else "")
-                       + "write \\${...} for a literal; a module type may still define it")
+        if name in system or head in system or ("/" in name and index.resolves(head)):
+            continue
+        known: Set[str] = set(system)
+        for params in scope:
+            known.update(k for k in params if isinstance(k, str))
+        guess = suggest(name, known)
+        ctx.report("R004", container, key, f"unknown placeholder \"{match.group(0)}\": no "
+                   "parameter in scope and no system parameter has this name", here,
+                   hint=(f"did you mean \"${{{guess}}}\"? " if guess else "")
+                   + "write \\${...} for a literal; a module type may still define it")
 
 
 def _placeholder_cycles(ctx, scope: List[YMap], owner: str, path: tuple) -> None:
@@ -422,10 +427,14 @@ def _reference_cycles(ctx, index: _Index) -> None:
         if not dep or not isinstance(props, YMap):
             continue
         for key, value in props.items():
-            node = f"{dep}/{key}"
-            nodes[node] = (props, key, path + ("properties", key))
-            edges[node] = [m.group(1) for text in _ref_texts(value)
-                           for m in REFERENCE.finditer(text) if "/" in m.group(1)]
+            if isinstance(value, str) and "~{" not in value:
+                continue  # most values: no reference, so no edge
+            targets = [m.group(1) for text in _ref_texts(value)
+                       for m in REFERENCE.finditer(text) if "/" in m.group(1)]
+            if targets:
+                node = f"{dep}/{key}"
+                nodes[node] = (props, key, path + ("properties", key))
+                edges[node] = targets
     for cycle in _cycles(edges):
         props, key, path = nodes[cycle[0]]
         ctx.report("R005", props, key, f"Circular reference detected in \"{cycle[0]}\": "
@@ -464,6 +473,8 @@ def _empty_values(ctx) -> None:
         for section in ("parameters", "properties"):
             values = container.get(section)
             if not isinstance(values, YMap):
+                continue
+            if None not in values.values():
                 continue
             metadata = container.get(f"{section}-metadata")
             kind = section[:-1].replace("ie", "y")  # parameter, property
