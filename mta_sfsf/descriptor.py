@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, List, Optional
@@ -50,18 +51,40 @@ class Descriptor:
     diagnostics: List[Diagnostic] = field(default_factory=list)  # reading and merging
 
 
+# What a folder given as PATH is searched for, in this order: a deployment descriptor, the one an
+# MTA archive's folder layout holds, a development descriptor.
+FOLDER_DESCRIPTORS = ("mtad.yaml", MTAR_DESCRIPTOR, "mta.yaml")
+
+
+def descriptor_in(folder: FsPath) -> Optional[FsPath]:
+    """The descriptor a folder holds, if any."""
+    for name in FOLDER_DESCRIPTORS:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def read_bytes(path: str) -> tuple:
-    """(display name, bytes, archive) for a file, ``-`` (stdin) or an ``.mtar``."""
+    """(display name, bytes, archive) for a file, a folder, ``-`` (stdin) or an ``.mtar``."""
     if path == "-":
-        return "<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1), None
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:
+            raise InputError("-: standard input is not available")
+        return "<stdin>", stdin.read(MAX_BYTES + 1), None
     fs_path = FsPath(path)
+    if fs_path.is_dir():
+        found = descriptor_in(fs_path)
+        if found is None:
+            raise InputError(f"{path}: is a folder without {', '.join(FOLDER_DESCRIPTORS)}")
+        return read_bytes(str(found))
     if fs_path.suffix.lower() == ".mtar":
         return f"{path}!/{MTAR_DESCRIPTOR}", read_mtar_descriptor(fs_path), path
     try:
         with open(fs_path, "rb") as handle:
             return path, handle.read(MAX_BYTES + 1), None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory; give the descriptor file") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -79,10 +102,15 @@ def read_mtar_descriptor(path: FsPath) -> bytes:
                                  f"limit is {MAX_BYTES:,}")
             with archive.open(info) as member:
                 return member.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable MTA archive ({exc})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, ValueError, EOFError,
+            NotImplementedError, zlib.error) as exc:
+        # One line: a zip library message can span several.
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise InputError(f"{path}: not a readable MTA archive ({reason})") from None
 
 
 def kind_of(name: str, data: Any) -> str:
@@ -102,30 +130,47 @@ def read_document(path: str) -> tuple:
     if text is None:
         return Document(name, "", None, kind_of(name, None), archive), problems
     tree, problems = load_text(text, name)
+    what = "extension descriptor" if name.lower().endswith(".mtaext") else "descriptor"
     if tree is None and not problems:
-        problems = [make("Y005", Loc(name, 1, 1), "the descriptor is empty")]
+        problems = [make("Y005", Loc(name, 1, 1), f"the {what} is empty")]
     elif tree is not None and not isinstance(tree, YMap):
-        problems.append(make("Y005", value_loc(tree, 0) if isinstance(tree, YSeq) else Loc(name, 1, 1),
-                             "a descriptor must be a mapping (ID, version, modules, ...)"))
+        shape = "a list" if isinstance(tree, YSeq) else "a single value"
+        where = tree.loc if isinstance(tree, YSeq) else Loc(name, 1, 1)
+        problems.append(make("Y005", where, f"the {what} is {shape}; it must be a mapping "
+                             "(_schema-version, ID, ...)"))
         tree = None
     return Document(name, text, tree, kind_of(name, tree), archive), problems
 
 
-def load(path: str, extension_paths: List[str]) -> Descriptor:
-    """Read a descriptor and its extension descriptors, order the chain and merge it."""
-    main, problems = read_document(path)
-    descriptor = Descriptor(main, diagnostics=list(problems))
-    extensions = []
-    for ext_path in extension_paths:
-        doc, problems = read_document(ext_path)
-        descriptor.diagnostics.extend(problems)
+def read_extensions(paths: List[str]) -> tuple:
+    """(usable Documents, diagnostics) of extension descriptors; InputError if one is unreadable."""
+    documents, diagnostics = [], []
+    for path in paths:
+        doc, problems = read_document(path)
+        diagnostics.extend(problems)
         if doc.data is not None:
-            extensions.append(doc)
-    if main.data is None:
+            documents.append(doc)
+    return documents, diagnostics
+
+
+def load(path: str, extension_paths: List[str] = (), main: Optional[tuple] = None,
+         extensions: Optional[tuple] = None) -> Descriptor:
+    """Read a descriptor and its extension descriptors, order the chain and merge it.
+
+    ``main`` and ``extensions`` take what ``read_document`` and ``read_extensions`` returned,
+    for callers that had to read the files first (to pair extensions with descriptors).
+    """
+    document, problems = main if main is not None else read_document(path)
+    descriptor = Descriptor(document, diagnostics=list(problems))
+    extension_docs, problems = extensions if extensions is not None else read_extensions(
+        list(extension_paths))
+    descriptor.diagnostics.extend(problems)
+    if document.data is None:
         return descriptor
-    descriptor.extensions = ext_rules.order_chain(main, extensions, descriptor.diagnostics)
-    merged = main.data
+    descriptor.extensions = ext_rules.order_chain(document, extension_docs,
+                                                  descriptor.diagnostics)
+    merged = document.data
     for ext in descriptor.extensions:
-        merged = ext_rules.merge(merged, ext, main, descriptor.diagnostics)
+        merged = ext_rules.merge(merged, ext, document, descriptor.diagnostics)
     descriptor.merged = merged
     return descriptor

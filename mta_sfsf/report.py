@@ -32,7 +32,8 @@ def text(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) ->
 def as_json(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) -> None:
     document = {"diagnostics": [d.as_dict() for d in diagnostics],
                 "summary": summary(diagnostics, files)}
-    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    # ASCII only: the bytes survive any stdout encoding (a Windows console, LANG=C).
+    out.write(json.dumps(document, indent=2) + "\n")
 
 
 def _escape(value: str, properties: bool = False) -> str:

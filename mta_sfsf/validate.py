@@ -1,18 +1,27 @@
 """``mta-sfsf validate``: read each descriptor with its extension chain, run every rule family,
 report every finding at once, sorted by file and position.
+
+Extension descriptors come from ``-e`` or among the paths (any ``*.mtaext``, as a pre-commit hook
+passes them). With several descriptors, each extension descriptor goes to the descriptor its
+chain leads to. An extension descriptor given without any descriptor is checked with the
+``mtad.yaml`` (or ``mta.yaml``) beside it.
 """
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import List, Optional, TextIO, Tuple
+from pathlib import Path as FsPath
+from typing import Dict, List, Optional, TextIO, Tuple
 
 from . import rules
-from .descriptor import Descriptor, load
-from .diagnostics import Diagnostic
+from .descriptor import Descriptor, Document, descriptor_in, load, read_document
+from .diagnostics import Diagnostic, make
 from .errors import InputError
 from .report import REPORTERS
 from .rules.neo import detect_platform
+from .yaml_io import value_loc
+
+EXTENSION_SUFFIX = ".mtaext"
 
 
 @dataclass
@@ -26,7 +35,10 @@ class ValidateOptions:
 
 def check(path: str, extensions: List[str], platform: str = "auto") -> Tuple[Descriptor, List[Diagnostic]]:
     """Load one descriptor and return it with all its diagnostics, sorted by place."""
-    descriptor = load(path, extensions)
+    return _check(load(path, extensions), platform)
+
+
+def _check(descriptor: Descriptor, platform: str) -> Tuple[Descriptor, List[Diagnostic]]:
     diagnostics = list(descriptor.diagnostics)
     if descriptor.merged is not None:
         chosen = detect_platform(descriptor.merged) if platform == "auto" else platform
@@ -39,17 +51,95 @@ def exit_code(diagnostics: List[Diagnostic], strict: bool) -> int:
     return 1 if any(d.severity in failing for d in diagnostics) else 0
 
 
+class _Inputs:
+    """Reads every input once; an unreadable one is reported as one line and skipped."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.unreadable = 0
+        self.files = 0
+
+    def read(self, path: str) -> Optional[Tuple[Document, List[Diagnostic]]]:
+        try:
+            result = read_document(path)
+        except InputError as exc:
+            self.err.write(f"mta-sfsf: error: {exc}\n")
+            self.unreadable += 1
+            return None
+        self.files += 1
+        return result
+
+
+def _root(ext: Document, by_id: Dict[str, Document]) -> Optional[str]:
+    """The ID an extension's chain leads to: the first parent that is not an extension given."""
+    parent = ext.data.get("extends")
+    for _ in range(len(by_id) + 1):  # bounded: a cycle of extensions leads nowhere
+        if not isinstance(parent, str) or parent not in by_id:
+            return parent if isinstance(parent, str) else None
+        parent = by_id[parent].data.get("extends")
+    return None
+
+
+def _pair(mains: List[Tuple[str, tuple]], extensions: List[Document]) -> Dict[int, List[Document]]:
+    """Which extensions go with which descriptor (by index into ``mains``)."""
+    pairs: Dict[int, List[Document]] = {i: [] for i in range(len(mains))}
+    by_id = {ext.id: ext for ext in extensions if ext.id}
+    main_ids = {}
+    for index, (_, (document, _)) in enumerate(mains):
+        if document.id is not None:
+            main_ids.setdefault(document.id, index)
+    for ext in extensions:
+        index = main_ids.get(_root(ext, by_id), 0)  # no match: the first reports it (X002)
+        pairs[index].append(ext)
+    return pairs
+
+
 def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    inputs = _Inputs(err)
+    main_paths = [p for p in options.paths if not p.lower().endswith(EXTENSION_SUFFIX)]
+    ext_paths = list(options.extensions) + [p for p in options.paths
+                                            if p.lower().endswith(EXTENSION_SUFFIX)]
     diagnostics: List[Diagnostic] = []
-    unreadable = 0
-    for path in options.paths:
-        try:
-            diagnostics.extend(check(path, options.extensions, options.platform)[1])
-        except InputError as exc:
-            err.write(f"mta-sfsf: error: {exc}\n")
-            unreadable += 1
-    REPORTERS[options.format](sorted(diagnostics), len(options.paths), out, err)
-    if unreadable:
+    extensions: List[Document] = []
+    for path in dict.fromkeys(ext_paths):
+        read = inputs.read(path)
+        if read is not None:
+            diagnostics.extend(read[1])
+            if read[0].data is not None:
+                extensions.append(read[0])
+    if not main_paths:
+        main_paths = _beside(extensions, diagnostics)
+    mains = []
+    for path in main_paths:
+        read = inputs.read(path)
+        if read is not None:
+            mains.append((path, read))
+    pairs = _pair(mains, extensions) if mains else {}
+    for index, (path, read) in enumerate(mains):
+        descriptor = load(path, main=read, extensions=(pairs[index], []))
+        diagnostics.extend(_check(descriptor, options.platform)[1])
+    diagnostics = sorted(set(diagnostics))
+    REPORTERS[options.format](diagnostics, inputs.files, out, err)
+    if inputs.unreadable:
         return 2
     return exit_code(diagnostics, options.strict)
+
+
+def _beside(extensions: List[Document], out: List[Diagnostic]) -> List[str]:
+    """Descriptors next to extension descriptors given alone (a pre-commit run passes only the
+    files that changed); an extension with none beside it is reported."""
+    found: List[str] = []
+    for ext in extensions:
+        folder = FsPath(ext.file).parent
+        descriptor = descriptor_in(folder) if ext.file != "<stdin>" else None
+        if descriptor is None:
+            out.append(make("X002", value_loc(ext.data, "extends"),
+                            f"extension descriptor {ext.file} extends "
+                            f"\"{ext.data.get('extends')}\", but no deployment descriptor was "
+                            "given, and none is beside it", ("extends",),
+                            hint="validate it with its descriptor: mta-sfsf validate "
+                                 f"mtad.yaml -e {ext.file}"))
+        elif str(descriptor) not in found:
+            found.append(str(descriptor))
+    return found

@@ -88,19 +88,20 @@ HOSTILE = {
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input_is_refused_fast_without_building_anything(name, pure):
     text, code, words = HOSTILE[name]
-    tracemalloc.start()
     started = time.perf_counter()
     tree, diagnostics = load_text(text, "f.yaml", pure=pure)
     elapsed = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     assert code in [d.code for d in diagnostics]
     assert words in " ".join(d.message for d in diagnostics)
-    # libyaml refuses in milliseconds; the pure parser's look-ahead is bounded (~1,000 chars).
-    assert elapsed < (0.3 if not pure else 1.5), elapsed
-    assert peak < 30 * 1024 * 1024, peak  # the text itself is up to ~200 KB
+    assert elapsed < 0.4, elapsed
     if code == "Y003":
         assert tree is None
+    # Memory in a second run: tracing allocations slows Python code down several times.
+    tracemalloc.start()
+    load_text(text, "f.yaml", pure=pure)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024, peak  # the texts are up to 1 MB
 
 
 def test_unsafe_tag_constructs_nothing(tmp_path):

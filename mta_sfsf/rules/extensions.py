@@ -1,23 +1,30 @@
-"""Extension descriptors (``.mtaext``): the chain and the merge, with the deployer's rules.
+"""Extension descriptors (``.mtaext``): the chain and the merge, with the MTA deployer's rules and,
+where it has them, its words.
 
-- Each extension names its parent in ``extends``; together they form one chain starting at the
-  deployment descriptor's ``ID``. Two extensions of the same parent are an error (X001), and so is
-  an extension that attaches to nothing (X002): the deployer only logs that, and the values the
-  user meant to supply are silently missing.
+- Each extension descriptor names its parent in ``extends``; together they form one chain that
+  starts at the deployment descriptor's ``ID``. Two extending the same parent are an error (X001),
+  and so is one whose parent is neither the deployment descriptor nor another extension descriptor
+  given (X002). The order of ``-e`` arguments does not matter.
 - ``_schema-version``, ``ID`` and ``extends`` are required (X003); the major schema version must be
   the deployment descriptor's (X004).
-- An extension may not add modules, resources, requires or provides (X005) nor change a ``type``
-  (X006).
-- Maps merge deeply; scalars and lists are replaced. In schema v2 a non-empty parameter or
-  property cannot be changed; in v3 ``parameters-metadata.<name>.overwritable: false`` (or
-  ``properties-metadata``) forbids it (X007).
+- An extension descriptor may not add modules, resources, required or provided dependencies
+  (X005) nor change a ``type`` (X006).
+- Only ``parameters`` and ``properties`` merge (of the descriptor, modules, resources, requires,
+  provides), plus ``active`` and ``optional`` of a v3 resource. Inside them maps merge deeply;
+  everything else (scalars, lists) is replaced; a map cannot replace a non-map or the other way
+  round (X010).
+- Schema v2: a parameter or property that has a non-empty value in the deployment descriptor cannot
+  be changed. Schema v3: it can, unless ``parameters-metadata.<name>.overwritable: false`` (or
+  ``properties-metadata``) says so (X007).
+- Keys the deployer ignores in an extension descriptor, such as a misspelt ``paramters``, are
+  warnings (X009): the values they hold would be silently missing at deploy time.
 """
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, Dict, List, Optional
 
-from ..diagnostics import Diagnostic, make
-from ..yaml_io import YMap, YSeq, key_loc, value_loc
+from ..diagnostics import Diagnostic, Path, make, suggest
+from ..yaml_io import YMap, YSeq, key_loc, raw_text, value_loc
 
 CODES = {
     "X001": ("error", "two extension descriptors extend the same parent"),
@@ -28,12 +35,25 @@ CODES = {
     "X006": ("error", "an extension descriptor changes a type"),
     "X007": ("error", "an extension descriptor overwrites a value that is not overwritable"),
     "X008": ("error", "an extension element without a name, or of the wrong shape"),
+    "X009": ("warning", "a key the deployer ignores in an extension descriptor"),
+    "X010": ("error", "an extension descriptor replaces a map with a non-map, or the reverse"),
 }
 
-# Lists whose elements merge by name; each maps to the name of the element kind in messages.
-_NAMED_LISTS = {"modules": "module", "resources": "resource", "requires": "required dependency",
-                "provides": "provided dependency"}
-_GUARDED = {"parameters": "parameters-metadata", "properties": "properties-metadata"}
+_HEADER = ("_schema-version", "ID", "extends")
+_TOP_KEYS = _HEADER + ("description", "provider", "version", "parameters", "modules", "resources")
+_MERGED = ("parameters", "properties")
+_METADATA = {"parameters": "parameters-metadata", "properties": "properties-metadata"}
+# Element kind -> (keys an extension element may hold, named lists inside it).
+_ELEMENTS: Dict[str, tuple] = {
+    "module": (("name", "type", "parameters", "properties", "requires", "provides", "hooks"),
+               {"requires": "required dependency", "provides": "provided dependency",
+                "hooks": "hook"}),
+    "resource": (("name", "type", "parameters", "properties", "requires", "active", "optional"),
+                 {"requires": "required dependency"}),
+    "required dependency": (("name", "parameters", "properties"), {}),
+    "provided dependency": (("name", "parameters", "properties"), {}),
+    "hook": (("name", "parameters", "requires"), {"requires": "required dependency"}),
+}
 
 
 def check(ctx) -> None:
@@ -41,11 +61,25 @@ def check(ctx) -> None:
     return None
 
 
+# --- the chain -------------------------------------------------------------------------------
+
+def _text(data: YMap, key: str) -> Optional[str]:
+    """A header value as written (an ID such as ``1.0`` is text, not a float)."""
+    if key not in data or isinstance(data.get(key), (YMap, YSeq)):
+        return None
+    return raw_text(data, key).strip() or None
+
+
 def order_chain(main, extensions: list, out: List[Diagnostic]) -> list:
-    """The extensions in chain order, starting from the deployment descriptor's ID."""
+    """The extensions in chain order, starting from the deployment descriptor's ID.
+
+    The result does not depend on the order the extensions were given in: among several that
+    extend the same parent, the first by file name continues the chain, and each other one is
+    reported (X001).
+    """
     usable = []
-    for ext in extensions:
-        missing = [key for key in ("_schema-version", "ID", "extends") if key not in ext.data]
+    for ext in sorted(extensions, key=lambda doc: doc.file):
+        missing = [key for key in _HEADER if _text(ext.data, key) is None]
         if missing:
             out.append(make("X003", ext.data.loc, f"extension descriptor {ext.file} has no "
                             + ", ".join(missing), hint="an .mtaext needs _schema-version, ID "
@@ -53,128 +87,280 @@ def order_chain(main, extensions: list, out: List[Diagnostic]) -> list:
             continue
         if main.schema_major and ext.schema_major and main.schema_major != ext.schema_major:
             out.append(make("X004", value_loc(ext.data, "_schema-version"),
-                            f"extension descriptor schema version {ext.schema_major}.x does not "
-                            f"match the deployment descriptor's {main.schema_major}.x",
+                            "Extension descriptors must have the same major schema version as "
+                            f"the deployment descriptor ({main.schema_major}), but "
+                            f"\"{_text(ext.data, 'ID')}\" has {ext.schema_major}",
                             ("_schema-version",)))
         usable.append(ext)
-    chain = []
-    current = main.id
-    remaining = list(usable)
-    while current is not None:
-        children = [ext for ext in remaining if ext.data.get("extends") == current]
-        if not children:
-            break
-        for extra in children[1:]:
-            first = children[0]
+
+    main_id = _text(main.data, "ID") if isinstance(main.data, YMap) else None
+    children: Dict[str, list] = {}
+    for ext in usable:
+        children.setdefault(_text(ext.data, "extends"), []).append(ext)
+
+    chain: list = []
+    dropped: list = []
+    current, seen = main_id, set()
+    while current is not None and current in children and current not in seen:
+        seen.add(current)
+        first, *others = children[current]
+        for extra in others:
             out.append(make("X001", value_loc(extra.data, "extends"),
-                            f"extension descriptors {first.file} and {extra.file} both extend "
-                            f"\"{current}\"; they must form one chain", ("extends",),
-                            hint=f"let {extra.file} extend \"{first.id}\" instead"))
-            remaining.remove(extra)
-        chain.append(children[0])
-        remaining.remove(children[0])
-        current = children[0].id
-    ids = [main.id] + [ext.id for ext in chain]
-    for ext in remaining:
+                            f"Multiple extension descriptors extend the parent \"{current}\" "
+                            f"({first.file} and {extra.file}). This is not allowed. The "
+                            "extension descriptors must form a chain.", ("extends",),
+                            hint=f"let {extra.file} extend \"{_text(first.data, 'ID')}\" instead"))
+            dropped.append(extra)
+        chain.append(first)
+        current = _text(first.data, "ID")
+
+    if main_id is None:  # the missing ID is the deployment descriptor's fault, reported there
+        return chain
+    placed = {id(ext) for ext in chain + dropped}
+    below_dropped = {_text(ext.data, "ID") for ext in dropped}
+    ids = [main_id] + [_text(ext.data, "ID") for ext in chain]
+    for ext in usable:
+        if id(ext) in placed:
+            continue
+        parent = _text(ext.data, "extends")
+        if parent in below_dropped:  # hangs below an X001 sibling: that error says it all
+            below_dropped.add(_text(ext.data, "ID"))
+            continue
         out.append(make("X002", value_loc(ext.data, "extends"),
-                        f"extension descriptor {ext.file} extends \"{ext.data.get('extends')}\", "
-                        f"which is not in the chain; it would be ignored", ("extends",),
+                        "Cannot build extension descriptor chain, because "
+                        f"\"{_text(ext.data, 'ID')}\" ({ext.file}) has an unknown parent "
+                        f"\"{parent}\"", ("extends",),
                         hint="the chain is " + " <- ".join(f'"{i}"' for i in ids)))
     return chain
 
 
+# --- the merge -------------------------------------------------------------------------------
+
+class _Merge:
+    """One extension descriptor merged onto the view so far (neither input is modified)."""
+
+    def __init__(self, ext, main, out: List[Diagnostic]) -> None:
+        self.ext = ext
+        self.ext_id = _text(ext.data, "ID") or ext.file
+        self.v2 = (main.schema_major or "3") in ("1", "2")
+        self.main = main.data  # overwrite rules compare with the deployment descriptor itself
+        self.out = out
+
+    def report(self, code: str, container: Any, key: Any, message: str, path: Path,
+               hint: Optional[str] = None, at_key: bool = False) -> None:
+        loc = key_loc(container, key) if at_key else value_loc(container, key)
+        self.out.append(make(code, loc, message, path, hint))
+
+    def descriptor(self, base: YMap) -> YMap:
+        ext = self.ext.data
+        merged = _copy_map(base)
+        for key in ext:
+            if key not in _TOP_KEYS:
+                self._ignored(ext, key, (key,), _TOP_KEYS)
+        if "parameters" in ext:
+            self._section(merged, ext, "parameters", (), "", self.main)
+        for section, kind in (("modules", "module"), ("resources", "resource")):
+            if section in ext:
+                self._named_list(merged, ext, section, kind, (section,), "", self.main)
+        return merged
+
+    def _ignored(self, ext: YMap, key: str, path: Path, known: tuple) -> None:
+        guess = suggest(key, known) if isinstance(key, str) else None
+        self.report("X009", ext, key, f"\"{key}\" is ignored by the deployer in an extension "
+                    "descriptor", path, hint=f"did you mean \"{guess}\"?" if guess else None,
+                    at_key=True)
+
+    def _element(self, merged: YMap, ext: YMap, kind: str, path: Path, original: Any) -> None:
+        keys, lists = _ELEMENTS[kind]
+        name = ext.get("name")
+        for key in ext:
+            if key not in keys:
+                self._ignored(ext, key, path + (key,), keys)
+        if "type" in ext and "type" in keys:
+            old, new = merged.get("type"), ext.get("type")
+            if old != new:
+                self.report("X006", ext, "type", f"an extension descriptor cannot change the "
+                            f"type of {kind} \"{name}\" (\"{old}\" to \"{new}\")", path + ("type",))
+        for section in _MERGED:
+            if section in ext:
+                self._section(merged, ext, section, path, name, original)
+        for key in ("active", "optional"):
+            if key in ext and kind == "resource" and not self.v2:
+                _set(merged, key, ext)
+        for section, item_kind in lists.items():
+            if section in ext:
+                self._named_list(merged, ext, section, item_kind, path + (section,), name,
+                                 original)
+
+    def _named_list(self, merged: YMap, ext: YMap, key: str, kind: str, path: Path,
+                    owner: str, original: Any) -> None:
+        new = ext.get(key)
+        if new is None:
+            return
+        if not isinstance(new, YSeq):
+            self.report("X008", ext, key, f"\"{key}\" must be a list", path)
+            return
+        old = merged.get(key)
+        old_items = old if isinstance(old, YSeq) else []
+        originals = original.get(key) if isinstance(original, YMap) else None
+        by_name = {item.get("name"): i for i, item in enumerate(old_items)
+                   if isinstance(item, YMap)}
+        result = _copy_seq(old) if isinstance(old, YSeq) else None
+        for index, item in enumerate(new):
+            here = path + (index,)
+            if not isinstance(item, YMap) or not isinstance(item.get("name"), str):
+                self.report("X008", new, index, f"each element of \"{key}\" in an extension "
+                            "descriptor needs a name", here)
+                continue
+            name = item["name"]
+            if name not in by_name:
+                self._unknown(item, kind, name, owner, here, sorted(
+                    n for n in by_name if isinstance(n, str)))
+                continue
+            position = by_name[name]
+            element = _copy_map(old_items[position])
+            self._element(element, item, kind, here, _named(originals, name))
+            result[position] = element
+        if result is not None:
+            merged[key] = result
+
+    def _unknown(self, item: YMap, kind: str, name: str, owner: str, path: Path,
+                 known: List[str]) -> None:
+        if kind == "hook":  # the deployer skips a hook it does not know
+            self.report("X009", item, "name", f"unknown hook \"{name}\" for module \"{owner}\" "
+                        "is ignored by the deployer", path + ("name",))
+            return
+        if kind in ("module", "resource"):
+            message = f"Unknown {kind} \"{name}\" in extension descriptor \"{self.ext_id}\""
+        else:
+            message = (f"Unknown {kind} \"{name}\" for module \"{owner}\" in extension "
+                       f"descriptor \"{self.ext_id}\"")
+        hint = f"an extension descriptor cannot add a {kind}"
+        if known:
+            guess = suggest(name, known)
+            hint += f"; did you mean \"{guess}\"?" if guess else "; known: " + ", ".join(known)
+        self.report("X005", item, "name", message, path + ("name",), hint=hint)
+
+    def _section(self, merged: YMap, ext: YMap, section: str, path: Path, owner: str,
+                 original: Any) -> None:
+        """``parameters`` or ``properties`` of one element, checked and merged."""
+        new = ext.get(section)
+        here = path + (section,)
+        if new is None:
+            return
+        if not isinstance(new, YMap):
+            self.report("X008", ext, section, f"\"{section}\" must be a map", here)
+            return
+        originals = original.get(section) if isinstance(original, YMap) else None
+        metadata = original.get(_METADATA[section]) if isinstance(original, YMap) else None
+        element_type = "parameter" if section == "parameters" else "property"
+        allowed = YMap(new.loc)
+        for key, value in new.items():
+            parent = originals.get(key) if isinstance(originals, YMap) else None
+            if not self._may_modify(metadata, key, value, parent):
+                prefixed = f"{owner}#{key}" if owner else key
+                self.report("X007", new, key, f"Cannot modify {element_type} \"{prefixed}\" in "
+                            f"extension descriptor \"{self.ext_id}\"", here + (key,),
+                            hint=self._overwrite_hint(section, key))
+                continue
+            _set(allowed, key, new)
+        old = merged.get(section)
+        if isinstance(old, YMap):
+            merged[section] = self._deep(old, allowed, here)
+        else:
+            merged[section] = allowed
+            merged.key_locs.setdefault(section, key_loc(ext, section))
+            merged.value_locs[section] = value_loc(ext, section)
+
+    def _may_modify(self, metadata: Any, key: str, value: Any, parent: Any) -> bool:
+        if self.v2:
+            return _empty(parent) or parent == value
+        entry = metadata.get(key) if isinstance(metadata, YMap) else None
+        overwritable = not (isinstance(entry, YMap) and entry.get("overwritable") is False)
+        if overwritable or value is None:
+            return True
+        return parent is not None and (_empty(parent) or parent == value)
+
+    def _overwrite_hint(self, section: str, key: str) -> str:
+        if self.v2:
+            return ("in schema v2 a value set in the deployment descriptor is final; leave it "
+                    "empty there to let an extension descriptor set it")
+        return f"{_METADATA[section]}.{key}.overwritable is false in the deployment descriptor"
+
+    def _deep(self, old: YMap, new: YMap, path: Path) -> YMap:
+        """The deployer's merge of two parameter maps: maps merge, other values replace."""
+        merged = _copy_map(old)
+        for key, value in new.items():
+            before = old.get(key)
+            if isinstance(before, YMap) and isinstance(value, YMap):
+                merged[key] = self._deep(before, value, path + (key,))
+                merged.value_locs.setdefault(key, old.value_locs.get(key, old.loc))
+                continue
+            if before is not None and value is not None and (
+                    isinstance(before, YMap) != isinstance(value, YMap)):
+                self.report("X010", new, key, f"\"{key}\" is {_kind(before)} in the descriptor "
+                            f"it extends and {_kind(value)} here; the deployer cannot merge "
+                            "them (incompatible types)", path + (key,))
+                continue
+            _set(merged, key, new)
+        return merged
+
+
 def merge(base: YMap, ext, main, out: List[Diagnostic]) -> YMap:
     """The deployer's view of ``base`` extended by ``ext`` (neither is modified)."""
-    v2 = (main.schema_major or "3") in ("1", "2")
-    merged = _merge_map(base, ext.data, (), v2, out, skip=("ID", "extends", "_schema-version"))
-    return merged
+    return _Merge(ext, main, out).descriptor(base)
 
 
-def _copy(node: YMap) -> YMap:
+# --- helpers ---------------------------------------------------------------------------------
+
+def _empty(value: Any) -> bool:
+    """Empty as the deployer sees it: null, an empty string, list or map."""
+    return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, YMap):
+        return "a map"
+    if isinstance(value, YSeq):
+        return "a list"
+    return "a single value"
+
+
+def _named(items: Any, name: str) -> Any:
+    if isinstance(items, YSeq):
+        for item in items:
+            if isinstance(item, YMap) and item.get("name") == name:
+                return item
+    return None
+
+
+def _set(target: YMap, key: str, source: YMap) -> None:
+    """``target[key] = source[key]``, keeping the source's positions (an .mtaext's, say)."""
+    target[key] = source[key]
+    if key not in target.key_locs:
+        target.key_locs[key] = key_loc(source, key)
+    target.value_locs[key] = value_loc(source, key)
+    target.spans.pop(key, None)  # offsets into another file's text are no use here
+    target.raws.pop(key, None)
+    if key in source.raws:
+        target.raws[key] = source.raws[key]
+
+
+def _copy_map(node: YMap) -> YMap:
     copy = YMap(node.loc)
     copy.update(node)
     copy.key_locs.update(node.key_locs)
     copy.value_locs.update(node.value_locs)
+    copy.spans.update(node.spans)
     copy.raws.update(node.raws)
     copy.end = node.end
     return copy
 
 
-def _merge_map(base: YMap, ext: YMap, path: tuple, v2: bool, out: List[Diagnostic],
-               skip: tuple = (), metadata: Any = None) -> YMap:
-    """Deep merge; ``metadata`` is the ``*-metadata`` map guarding ``base`` (parameters, ...)."""
-    merged = _copy(base)
-    for key, value in ext.items():
-        if key in skip:
-            continue
-        here = path + (key,)
-        old = base.get(key)
-        if key in _NAMED_LISTS and (isinstance(value, YSeq) or isinstance(old, YSeq)):
-            merged[key] = _merge_named(old, value, ext, key, here, v2, out)
-        elif key == "type" and path and key in base and old != value:
-            out.append(make("X006", value_loc(ext, key), f"an extension descriptor cannot "
-                            f"change the type (\"{old}\" to \"{value}\")", here))
-            continue
-        elif isinstance(old, YMap) and isinstance(value, YMap):
-            merged[key] = _merge_map(old, value, here, v2, out,
-                                     metadata=base.get(_GUARDED[key]) if key in _GUARDED else None)
-        else:
-            if path and path[-1] in _GUARDED and key in base and not _overwritable(
-                    metadata, key, v2, old):
-                out.append(make("X007", value_loc(ext, key), f"\"{key}\" is already set in "
-                                "the deployment descriptor and cannot be overwritten", here,
-                                hint=_overwrite_hint(v2, path[-1], key)))
-                continue
-            merged[key] = value
-        if key not in base:
-            merged.key_locs[key] = key_loc(ext, key)
-        merged.value_locs[key] = value_loc(ext, key)
-        merged.raws.pop(key, None)
-        if key in ext.raws:
-            merged.raws[key] = ext.raws[key]
-    return merged
-
-
-def _overwritable(metadata: Any, key: str, v2: bool, old: Any) -> bool:
-    if v2:
-        return old is None or old == ""
-    entry = metadata.get(key) if isinstance(metadata, YMap) else None
-    return not (isinstance(entry, YMap) and entry.get("overwritable") is False)
-
-
-def _overwrite_hint(v2: bool, section: str, key: str) -> str:
-    if v2:
-        return ("schema v2 never overwrites a non-empty value; leave it empty in the deployment "
-                "descriptor")
-    return f"{_GUARDED[section]}.{key}.overwritable is false in the deployment descriptor"
-
-
-def _merge_named(old: Any, new: Any, ext_parent: YMap, key: str, path: tuple, v2: bool,
-                 out: List[Diagnostic]) -> Any:
-    kind = _NAMED_LISTS[key]
-    if not isinstance(old, YSeq) or not isinstance(new, YSeq):
-        if not isinstance(new, YSeq):
-            out.append(make("X008", value_loc(ext_parent, key), f"\"{key}\" must be a list", path))
-        return old
-    by_name = {item.get("name"): i for i, item in enumerate(old) if isinstance(item, YMap)}
-    merged = YSeq(old.loc)
-    merged.extend(old)
-    merged.item_locs.extend(old.item_locs)
-    for index, item in enumerate(new):
-        here = path + (index,)
-        if not isinstance(item, YMap) or not isinstance(item.get("name"), str):
-            out.append(make("X008", value_loc(new, index), f"each element of \"{key}\" in an "
-                            "extension descriptor needs a name", here))
-            continue
-        name = item["name"]
-        if name not in by_name:
-            known = sorted(n for n in by_name if isinstance(n, str))
-            out.append(make("X005", key_loc(item, "name"), f"unknown {kind} \"{name}\": an "
-                            f"extension descriptor cannot add a {kind}", here + ("name",),
-                            hint=("known: " + ", ".join(known)) if known else None))
-            continue
-        position = by_name[name]
-        merged[position] = _merge_map(old[position], item, here, v2, out, skip=("name",))
-        merged.item_locs[position] = old.item_locs[position]
-    return merged
-
+def _copy_seq(node: YSeq) -> YSeq:
+    copy = YSeq(node.loc)
+    copy.extend(node)
+    copy.item_locs.extend(node.item_locs)
+    copy.spans.extend(node.spans)
+    copy.end = node.end
+    return copy
