@@ -19,8 +19,8 @@ from .http import Client, TransportError
 from .planfile import Connection, Integration, Plan
 from .secrets import redact
 from .urls import url_problem
-from .verify import (checked_url, credentials, extension_data, post_event, read_payload,
-                     rest_url, sample_event, token_failure)
+from .verify import (checked_timeout, checked_url, credentials, extension_data, post_event,
+                     read_payload, rest_url, sample_event, token_failure)
 
 MAX_COUNT = 1000
 
@@ -56,6 +56,7 @@ def simulate(options: SimulateOptions, out: TextIO, environ: Optional[Mapping[st
     environ = os.environ if environ is None else environ
     if not 1 <= options.count <= MAX_COUNT:
         raise UsageError(f"--count must be between 1 and {MAX_COUNT}")
+    checked_timeout(options.timeout)
     token_url = checked_url(options.token_url, "--token-url")
     app_url = checked_url(options.app_url, "--app-url")
     plan = planfile.read(options.plan)

@@ -84,6 +84,11 @@ def extension_data(paths: List[str]) -> List[Any]:
     return trees
 
 
+def checked_timeout(seconds: float) -> None:
+    if not 0 < seconds <= 600:
+        raise UsageError("--timeout must be more than 0 and at most 600 seconds")
+
+
 def checked_url(value: Optional[str], option: str) -> Optional[str]:
     if value is None:
         return None
@@ -499,6 +504,7 @@ def check(options: VerifyOptions, environ: Optional[Mapping[str, str]] = None,
           client: Optional[Client] = None) -> List[Tuple[str, List[Verdict]]]:
     """Run every check; the library entry point (no printing)."""
     environ = os.environ if environ is None else environ
+    checked_timeout(options.timeout)
     options.token_url = checked_url(options.token_url, "--token-url")
     options.app_url = checked_url(options.app_url, "--app-url")
     if options.platform_url:

@@ -219,6 +219,7 @@ def test_a_wrong_plan_is_a_clear_input_error(capsys, tmp_path, content, message)
     (["--token-url", "http://example.com/token"], "plain http:// is allowed only for loopback"),
     (["--app-url", "ftp://127.0.0.1"], "must be an absolute https:// URL"),
     (["--connection", "Nope"], "no connection named 'Nope'"),
+    (["--timeout", "0"], "--timeout must be more than 0"),
 ])
 def test_usage_errors(capsys, args, message):
     code, _, captured = verify(capsys, *args, ext=None)
