@@ -163,3 +163,12 @@ def test_module_type_parameters_are_in_scope(check):
                      "modules:\n  - name: a\n    type: my.type\n    properties: {t: '${tier}'}\n"
                      "  - name: b\n    type: nodejs\n    properties: {t: '${tier}'}\n")
     assert _r(check, source) == [("R004", 14, 21, "modules[1].properties.t")]
+
+
+def test_v2_ignores_hooks_and_ordering_so_do_we(check):
+    body = ("modules:\n  - name: a\n    type: t\n    deployed-after: [nothing]\n"
+            "    hooks:\n      - name: h\n        type: task\n        requires: [{name: none}]\n")
+    v3 = "_schema-version: '3.1'\nID: t\nversion: 1.0.0\n" + body
+    v2 = "_schema-version: '2.1'\nID: t\nversion: 1.0.0\n" + body
+    assert [c for c, *_ in _r(check, v3)] == ["R008", "R001"]
+    assert _r(check, v2) == []

@@ -93,6 +93,8 @@ class _Index:
     """Names in the merged descriptor: who provides what."""
 
     def __init__(self, ctx) -> None:
+        # schema v2 has no hooks, deployed-after or processed-after: the deployer ignores them
+        self.v3 = (ctx.descriptor.main.schema_major or "3") not in ("1", "2")
         self.modules: Dict[str, YMap] = {}
         self.provided: Dict[str, Tuple[YMap, Optional[YMap]]] = {}  # name -> (module, provides)
         self.resources: Dict[str, YMap] = {}
@@ -203,14 +205,15 @@ def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
                 _scan(ctx, index, provided[section], here + (section,), owner, inner)
     for r, requirement in _indexed(module.get("requires")):
         _requirement_values(ctx, index, requirement, base + ("requires", r), owner, scope)
-    for h, hook in _indexed(module.get("hooks")):
+    for h, hook in _indexed(module.get("hooks") if index.v3 else None):
         here = base + ("hooks", h)
         hook_owner = _Owner("Module", name, dict(owner.required), owner.system)
         hook_owner.required.update(_check_requires(ctx, index, hook, here, "module", name))
         if isinstance(hook.get("parameters"), YMap):
             _scan(ctx, index, hook["parameters"], here + ("parameters",), hook_owner,
                   [hook["parameters"]] + scope)
-    _order_names(ctx, module, "deployed-after", base, index.modules, "module")
+    if index.v3:
+        _order_names(ctx, module, "deployed-after", base, index.modules, "module")
 
 
 def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
@@ -225,7 +228,8 @@ def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
     _placeholder_cycles(ctx, scope, name, base + ("parameters",))
     for q, requirement in _indexed(resource.get("requires")):
         _requirement_values(ctx, index, requirement, base + ("requires", q), owner, scope)
-    _order_names(ctx, resource, "processed-after", base, index.resources, "resource")
+    if index.v3:
+        _order_names(ctx, resource, "processed-after", base, index.resources, "resource")
 
 
 def _as_map(value: Any) -> YMap:
