@@ -197,7 +197,8 @@ class _Reader:
         if isinstance(source, dict):
             step = self.by_id.get(source.get("step"))
             _require(step is not None, self.path,
-                     f"{where}: refers to step {source.get('step')!r}, which the plan does not have")
+                     f"{where}: refers to step {source.get('step')!r}, which the plan does not "
+                     "have")
             outputs = step.get("outputs") if isinstance(step.get("outputs"), dict) else {}
             name = source.get("output")
             _require(name in outputs, self.path, f"{where}: step {step['id']!r} has no output "

@@ -133,7 +133,7 @@ class Credentials:
 def credentials(conn: Connection, trees: List[Any], token_url: Optional[str],
                 environ: Optional[Mapping[str, str]] = None) -> Credentials:
     """What SuccessFactors will send to the token endpoint, from the plan, the extension
-    descriptors and the environment; ``missing`` says what could not be found and where to put it."""
+    descriptors and the environment; ``missing`` says what is not found and where to put it."""
     environ = os.environ if environ is None else environ
     missing = []
     url = token_url

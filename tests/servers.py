@@ -44,7 +44,8 @@ class _Quiet(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
-    def send(self, status: int, body: bytes = b"", headers: Optional[Dict[str, str]] = None) -> None:
+    def send(self, status: int, body: bytes = b"",
+             headers: Optional[Dict[str, str]] = None) -> None:
         self.send_response(status)
         for key, value in (headers or {}).items():
             self.send_header(key, value)

@@ -109,7 +109,8 @@ def test_no_secret_in_any_output(plan_dir, landscape, scripted, tmp_path):
         raw = handler.headers.get("Authorization", "")
         return f"error for {raw} {handler.path} {known}"
 
-    echo_token = scripted([{"status": 500, "body": echo, "headers": {"Content-Type": "text/plain"}}])
+    echo_token = scripted([{"status": 500, "body": echo,
+                            "headers": {"Content-Type": "text/plain"}}])
     echo_401 = scripted([{"status": 401, "body": lambda h: {
         "error": "invalid_client", "error_description": echo(h)}}])
     echo_app = scripted([{"status": 401, "body": echo}, {"status": 500, "body": echo}])
