@@ -8,13 +8,14 @@ references; values the tool derives say how; values nobody can know yet are plac
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from . import landscape
 from .diagnostics import Diagnostic, Loc, make
-from .outbound import Connection, Integration
 from .secrets import env_name
+
+if TYPE_CHECKING:  # the registry imports CODES from here: keep this module cheap to import
+    from .outbound import Connection, Integration
 
 FORMAT = "mta-sfsf-plan"
 VERSION = 1
@@ -58,18 +59,18 @@ def placeholder(text: str, reason: str, env: Optional[str] = None) -> dict:
     return out
 
 
-@dataclass
 class Step:
-    id: str
-    kind: str
-    connection: str
-    module: str
-    performed_by: str
-    depends_on: List[str]
-    system: dict
-    fields: Dict[str, dict] = field(default_factory=dict)
-    outputs: Dict[str, dict] = field(default_factory=dict)
-    integration: Optional[str] = None  # for sfsf-integration steps
+    """One thing to do in one system, with the values to enter (keyed by SAP's UI labels)."""
+
+    def __init__(self, id: str, kind: str, connection: str, module: str, performed_by: str,
+                 depends_on: List[str], system: dict, fields: Optional[Dict[str, dict]] = None,
+                 outputs: Optional[Dict[str, dict]] = None,
+                 integration: Optional[str] = None) -> None:
+        self.id, self.kind, self.connection, self.module = id, kind, connection, module
+        self.performed_by, self.depends_on, self.system = performed_by, depends_on, system
+        self.fields: Dict[str, dict] = fields or {}
+        self.outputs: Dict[str, dict] = outputs or {}
+        self.integration = integration  # for sfsf-integration steps
 
     @property
     def title(self) -> str:
@@ -82,14 +83,14 @@ class Step:
                 "system": self.system, "fields": self.fields, "outputs": self.outputs}
 
 
-@dataclass
 class Plan:
-    mta: dict
-    mode: str
-    landscape: dict
-    connections: List[dict] = field(default_factory=list)
-    steps: List[Step] = field(default_factory=list)
-    warnings: List[Diagnostic] = field(default_factory=list)
+    """Every step for every connection, in dependency order, and the warnings found on the way."""
+
+    def __init__(self, mta: dict, mode: str, landscape: dict) -> None:
+        self.mta, self.mode, self.landscape = mta, mode, landscape
+        self.connections: List[dict] = []
+        self.steps: List[Step] = []
+        self.warnings: List[Diagnostic] = []
 
     def as_dict(self) -> dict:
         return {"format": FORMAT, "version": VERSION, "mta": self.mta, "mode": self.mode,
