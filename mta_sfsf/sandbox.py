@@ -202,7 +202,7 @@ def _handler_for(sandbox: Sandbox) -> type:
             if "client_secret" in form or ("client_id" in form
                                            and "Authorization" not in self.headers):
                 self._error(401, "invalid_client", "client credentials in the request body are "
-                            "not supported; use HTTP Basic authentication")
+                            "not supported; send them with HTTP Basic auth")
                 return
             client_id = sandbox.authenticate(self.headers.get("Authorization") or "")
             if client_id is None:

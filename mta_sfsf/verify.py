@@ -371,7 +371,7 @@ class Verifier:
                                  "(add --send-event)")
         if not conn.client_credentials:
             return self._verdict(step, VERIFIED, refused + "; delivery with a token is not "
-                                 "checkable for a SAML bearer connection")
+                                 "checkable for a SAML connection")
         if token is None:
             return self._verdict(step, FAILED, f"{refused}, but the sample event could not be "
                                  f"sent: {token_problem}", "fix the OAuth client first")
