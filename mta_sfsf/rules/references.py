@@ -8,8 +8,8 @@
   contain a required dependency for "db", but contains references to its properties``);
   ``~{prop}`` inside a ``requires`` entry refers to that dependency. The property must exist in
   the merged view (R003), unless the provider's properties are only known at deploy time
-  (resources of type ``configuration``, ``mta-provided`` or ``org.cloudfoundry.existing-service-key``,
-  and ``list`` requirements).
+  (resources of type ``configuration``, ``mta-provided`` or
+  ``org.cloudfoundry.existing-service-key``, and ``list`` requirements).
 - ``${name}`` placeholders resolve against the parameters in scope (a requires entry's, the
   module's or resource's, those of its type in ``module-types``/``resource-types``, the global
   ones) and the deployers' system parameters (Neo:

@@ -53,7 +53,8 @@ CODES = {
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_\-\.]+$")
 MAX_IDENTIFIER = 128
 SUPPORTED_SCHEMAS = {2: (0, 1, 2), 3: (0, 1, 2, 3)}
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+                    r"(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 # semver4j's Semver.coerce: the first run of up to three dot-separated numbers.
 _COERCE = re.compile(r"(?:^|[^\d])(\d{1,16})(?:\.(\d{1,16}))?(?:\.(\d{1,16}))?(?:$|[^\d])")
 
@@ -285,9 +286,11 @@ def _shape_ok(ctx, node: YMap, key: str, value: Any, shape: str, path: tuple) ->
                     ctx.report("S002", value, index, f"Invalid type for key \"{key}\", expected "
                                f"\"String\" but got \"{_java_type(item)}\"", path + (key, index))
         return True
+    # the deployer reads ID and names with toString(), other strings with a cast
+    number_name = key in ("ID", "name") and isinstance(value, (int, float)) and not isinstance(
+        value, bool)
     ok = {"map": isinstance(value, YMap), "bool": isinstance(value, bool),
-          "str": isinstance(value, str) or (key in ("ID", "name") and isinstance(value, (int, float))
-                                            and not isinstance(value, bool))}[shape]
+          "str": isinstance(value, str) or number_name}[shape]
     if not ok:
         hint = None
         if shape == "str" and isinstance(value, (int, float)):
