@@ -17,13 +17,23 @@ def summary(diagnostics: List[Diagnostic], files: int) -> dict:
     return {"errors": errors, "warnings": len(diagnostics) - errors, "files": files}
 
 
+_CONTROL = {code: f"\\x{code:02x}" for code in range(32)}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def _one_line(value: str) -> str:
+    """Control characters (a key written as "a\\nb", say) escaped: one line per item."""
+    return value.translate(_CONTROL)
+
+
 def text(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) -> None:
     for d in diagnostics:
-        err.write(f"{d.file}:{d.line}:{d.column}: {d.severity} {d.code}: {d.message}\n")
+        err.write(f"{_one_line(d.file)}:{d.line}:{d.column}: {d.severity} {d.code}: "
+                  f"{_one_line(d.message)}\n")
         if d.path:
-            err.write(f"    at {d.path}\n")
+            err.write(f"    at {_one_line(d.path)}\n")
         if d.hint:
-            err.write(f"    hint: {d.hint}\n")
+            err.write(f"    hint: {_one_line(d.hint)}\n")
     counts = summary(diagnostics, files)
     noun = "file" if files == 1 else "files"
     err.write(f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {files} {noun}\n")

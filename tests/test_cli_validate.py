@@ -1,0 +1,121 @@
+"""``mta-sfsf validate`` from the command line: options, output formats, exit codes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mta_sfsf.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample-mta"
+MTAD, EXT = str(SAMPLE / "mtad.yaml"), str(SAMPLE / "sample.mtaext")
+
+
+def ext_file(tmp_path, name, ident, extends, body=""):
+    path = tmp_path / name
+    path.write_text(f"_schema-version: '3.1'\nID: {ident}\nextends: {extends}\n{body}",
+                    encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def chain(tmp_path):
+    """The sample's extension split in two, as a chain."""
+    first = ext_file(tmp_path, "first.mtaext", "com.example.benefits.first", "com.example.benefits",
+                     "resources:\n  - name: sfsf-credentials\n    properties:\n"
+                     "      client-secret: FAKE-secret\n")
+    second = ext_file(tmp_path, "second.mtaext", "com.example.benefits.second",
+                      "com.example.benefits.first",
+                      "resources:\n  - name: benefits-db\n    paramters: {user-id: x}\n")
+    return first, second
+
+
+def test_clean_sample_exits_0(capsys):
+    assert main(["validate", MTAD, "-e", EXT, "--format", "text"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == "0 error(s), 0 warning(s) in 2 files\n"
+
+
+@pytest.mark.parametrize("style", ["comma", "repeated", "reversed"])
+def test_extension_lists_in_every_form(capsys, chain, style):
+    first, second = chain
+    argv = {"comma": ["-e", f"{first},{second}"], "repeated": ["-e", first, "-e", second],
+            "reversed": ["-e", f"{second}, {first}"]}[style]
+    code = main(["validate", MTAD, *argv, "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0  # the one finding is a warning
+    assert [(d["code"], Path(d["file"]).name, d["line"], d["column"])
+            for d in report["diagnostics"]] == [("X009", "second.mtaext", 6, 5)]
+    assert report["summary"] == {"errors": 0, "warnings": 1, "files": 3}
+
+
+def test_strict_makes_warnings_fail(capsys, chain):
+    assert main(["validate", MTAD, "-e", ",".join(chain), "--strict"]) == 1
+    assert "warning X009" in capsys.readouterr().err
+
+
+def test_errors_exit_1_with_file_line_column_and_path(tmp_path, capsys):
+    bad = ext_file(tmp_path, "bad.mtaext", "com.example.benefits.bad", "com.example.benefits",
+                   "modules:\n  - name: benefits-ap\n")
+    assert main(["validate", MTAD, "-e", bad, "--format", "text"]) == 1
+    err = capsys.readouterr().err
+    assert f'{bad}:5:11: error X005: Unknown module "benefits-ap" in extension descriptor ' \
+           '"com.example.benefits.bad"\n    at modules[0].name\n' in err
+
+
+def test_github_format(tmp_path, capsys):
+    bad = ext_file(tmp_path, "bad.mtaext", "x", "nowhere")
+    assert main(["validate", MTAD, "-e", bad, "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"::error file={bad},line=3,col=10,title=X002::Cannot build extension")
+
+
+def test_unreadable_input_exits_2_and_still_reports_the_rest(tmp_path, capsys):
+    code = main(["validate", str(tmp_path / "nope.yaml"), MTAD, "-e", EXT, "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err == f"mta-sfsf: error: {tmp_path / 'nope.yaml'}: no such file\n"
+    assert json.loads(captured.out)["summary"] == {"errors": 0, "warnings": 0, "files": 2}
+
+
+def test_unreadable_extension_exits_2(tmp_path, capsys):
+    assert main(["validate", MTAD, "-e", str(tmp_path / "gone.mtaext")]) == 2
+    assert "gone.mtaext: no such file" in capsys.readouterr().err
+
+
+def test_internal_error_is_one_line_exit_3(monkeypatch, capsys):
+    from mta_sfsf.rules import structure
+
+    def broken(ctx):
+        raise ValueError("FAKE-secret-value must not be printed")
+
+    monkeypatch.setattr(structure, "check", broken)
+    assert main(["validate", MTAD]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("mta-sfsf: internal error (ValueError at ")
+    assert err.count("\n") == 1 and "Traceback" not in err and "FAKE" not in err
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate"])
+    assert exit_info.value.code == 2
+
+
+def test_python_m_in_a_subprocess_imports_neither_requests_nor_jinja2(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("GITHUB_ACTIONS", None)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mta_sfsf", "validate", MTAD, "-e", EXT],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+                for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "mta_sfsf" in imported and "ruamel" in imported
+    assert not imported & {"requests", "jinja2", "urllib3", "markupsafe"}
+    assert result.stderr.splitlines()[-1] == "0 error(s), 0 warning(s) in 2 files"
