@@ -57,7 +57,14 @@ def redact(text: str) -> str:
     for value in sorted(_KNOWN, key=len, reverse=True):
         if value in text:
             text = text.replace(value, REDACTED)
-    return re.sub(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}", r"\1 " + REDACTED, text)
+    text = _AUTH_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
+    return _CREDENTIAL.sub(lambda m: m.group(1) + " " + REDACTED, text)
+
+
+# An Authorization header's value, whatever it is; and a Bearer/Basic credential: a token-like
+# word (12+ characters, a digit among them), so that prose such as "SAML Bearer Assertion" stays.
+_AUTH_HEADER = re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic)\s+)[^\s\"',}]+")
+_CREDENTIAL = re.compile(r"(?i)\b(bearer|basic)\s+(?=[A-Za-z0-9._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{12,}")
 
 
 def env_name(kind: str, connection: str) -> str:

@@ -1,0 +1,40 @@
+"""The Secret type and redaction: a secret never prints, ordinary words survive redaction."""
+from __future__ import annotations
+
+import base64
+
+from mta_sfsf.secrets import REDACTED, Secret, env_name, redact, remember_basic, resolve
+
+
+def test_secret_never_prints_itself():
+    secret = Secret("s3cr3t-value-XYZ")
+    assert str(secret) == repr(secret) == REDACTED
+    assert f"{secret}" == REDACTED and "s3cr3t" not in repr([secret])
+    assert secret.reveal() == "s3cr3t-value-XYZ"
+
+
+def test_redact_known_values_in_every_encoding():
+    Secret("p@ss word/1")
+    remember_basic("client-1", "p@ss word/1")
+    basic = base64.b64encode(b"client-1:p@ss word/1").decode()
+    text = f"raw p@ss word/1 url p%40ss%20word%2F1 plus p%40ss+word%2F1 basic {basic}"
+    assert "p@ss" not in redact(text) and "p%40ss" not in redact(text)
+    assert basic not in redact(text)
+
+
+def test_redact_bearer_tokens_but_not_prose():
+    assert redact("Authorization: Bearer 3f9a8b7c6d5e4f3a2b1c") == f"Authorization: Bearer {REDACTED}"
+    assert redact("header Basic Y2xpZW50OnNlY3JldA==") == f"header Basic {REDACTED}"
+    prose = "SAML 2.0 Bearer Assertion and HTTP Basic authentication are documented"
+    assert redact(prose) == prose
+
+
+def test_env_name_and_resolution_order():
+    assert env_name("CLIENT_SECRET", "Benefits-Events.1") == "MTA_SFSF_CLIENT_SECRET_BENEFITS_EVENTS_1"
+    ref = {"env": "MTA_SFSF_CLIENT_SECRET_X",
+           "locator": ["resources", {"name": "creds"}, "properties", "client-secret"]}
+    first = {"resources": [{"name": "creds", "properties": {"client-secret": "from-first"}}]}
+    last = {"resources": [{"name": "creds", "properties": {"client-secret": "from-last"}}]}
+    assert resolve(ref, [first, last], {}).reveal() == "from-last"
+    assert resolve(ref, [first, last], {"MTA_SFSF_CLIENT_SECRET_X": "from-env"}).reveal() == "from-env"
+    assert resolve(ref, [{"resources": "oops"}], {}) is None
