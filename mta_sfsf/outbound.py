@@ -99,6 +99,10 @@ def _text(value: Any) -> Optional[str]:
     return None
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def plain(value: Any) -> Any:
     """A YMap/YSeq tree as plain dicts and lists (for JSON and comparisons)."""
     if isinstance(value, dict):
@@ -216,18 +220,18 @@ def _secret(merged: Any, module: dict, module_name: str, connection: str, value:
 def _dependency_locator(merged: Any, module: dict, dependency: Optional[str],
                         prop: str) -> Optional[list]:
     names = [dependency] if dependency else [
-        _text(r.get("name")) for r in (module.get("requires") or [])
+        _text(r.get("name")) for r in _list(module.get("requires"))
         if isinstance(r, dict) and _text(r.get("name"))]
     for name in names:
-        for resource in merged.get("resources") or []:
+        for resource in _list(merged.get("resources")):
             if isinstance(resource, dict) and resource.get("name") == name:
                 properties = resource.get("properties")
                 if dependency or (isinstance(properties, dict) and prop in properties):
                     return ["resources", {"name": name}, "properties", prop]
-        for other in merged.get("modules") or []:
+        for other in _list(merged.get("modules")):
             if not isinstance(other, dict):
                 continue
-            for provided in other.get("provides") or []:
+            for provided in _list(other.get("provides")):
                 if isinstance(provided, dict) and provided.get("name") == name:
                     return ["modules", {"name": _text(other.get("name"))}, "provides",
                             {"name": name}, "properties", prop]

@@ -240,3 +240,26 @@ def test_runbook_mode_removes_the_parameter_and_the_operator_does_everything(
     assert b"sfsf-outbound-connections" not in (work / "out" / "mtad.yaml").read_bytes()
     plan = json.loads((work / "out" / "plan.json").read_text())
     assert {s["performed_by"] for s in plan["steps"]} == {"operator"}
+
+
+@pytest.mark.parametrize("source", [
+    "modules: 7\n",
+    "modules: [7, {name: m}, {name: m, parameters: 7}]\n",
+    "modules:\n  - name: m\n    parameters:\n      sfsf-outbound-connections: {a: 1}\n",
+    "modules:\n  - name: m\n    parameters:\n      sfsf-outbound-connections: [7, {name: [x]},"
+    " {name: a, type: OAuth2ClientCredentials, integrations: 5, client-secret: [1],"
+    " token-lifetime: {x: 1}, assertion-attributes-mapping: [1]}]\n",
+    "resources: 5\nmodules:\n  - name: m\n    requires: 3\n    parameters:\n"
+    "      sfsf-outbound-connections:\n        - name: a\n          type: OAuth2SAMLBearerAssertion\n"
+    "          client-secret: ~{x}\n          integrations: [{name: i, fields: [1]}, {event: e}]\n",
+])
+def test_model_and_plan_never_crash_on_unexpected_shapes(source):
+    from mta_sfsf.outbound import parse
+    from mta_sfsf.plan import build
+    from mta_sfsf.yaml_io import load_text
+
+    tree, _ = load_text(source, "t.yaml")
+    connections = parse(tree, "t.yaml")
+    for mode in ("deployer", "runbook"):
+        plan = build(tree, "t.yaml", connections, mode, None, None)
+        json.loads(plan.to_json())
