@@ -134,7 +134,13 @@ def _scalar(value: str, tag: Optional[str], plain: bool) -> Tuple[Any, Optional[
     return _resolve_plain(value), None
 
 
+# A plain scalar that starts with none of these is a string: the fast path for most values.
+_NOT_ONLY_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
 def _resolve_plain(value: str) -> Any:
+    if value and value[0] not in _NOT_ONLY_TEXT:
+        return value
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -157,12 +163,16 @@ def _loc(file: str, mark) -> Loc:
     return Loc(file, mark.line + 1, mark.column + 1, mark.index)
 
 
-def _offset_loc(text: str, file: str, index: int) -> Loc:
-    """The line and column of a character offset (CRLF counts as one line break)."""
+def _offset_loc(text: str, file: str, index: int, known: Optional[Loc] = None) -> Loc:
+    """The line and column of a character offset (CRLF counts as one line break), counted from
+    ``known``, an earlier place, when given (counting from the start each time is quadratic)."""
     index = max(0, min(index, len(text)))
-    line = text.count("\n", 0, index) + 1
+    start, line = (known.index, known.line) if known is not None else (0, 1)
+    breaks = text.count("\n", start, index)
+    if known is not None and not breaks:
+        return Loc(file, line, known.column + index - start, index)
     column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return Loc(file, line, column, index)
+    return Loc(file, line + breaks, column, index)
 
 
 def _short_tag(tag: str) -> str:
@@ -260,6 +270,11 @@ def _empty_value_index(text: str, key_end: int, flow: bool) -> Optional[int]:
 
 def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
     """Turn parser events into YMap/YSeq trees, iteratively (``text`` places empty values)."""
+    # Both parsers make these classes' events; imported here to keep importing this module cheap.
+    from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent,
+                                    MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                                    SequenceStartEvent)
+
     # A frame is [container, pending key (maps), key location, key start, expanded count,
     # anchor, merge sources, has a merge key, key end].
     stack: List[list] = []
@@ -307,8 +322,8 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             container.raws[key] = raw
 
     for event in events:
-        name = type(event).__name__
-        if name == "ScalarEvent":
+        kind = event.__class__
+        if kind is ScalarEvent:
             loc = _loc(file, event.start_mark)
             plain = bool(event.implicit and event.implicit[0]) and not event.style
             start, end = event.start_mark.index, event.end_mark.index
@@ -317,7 +332,7 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
                 flow = text[stack[-1][0].loc.index] == "{"
                 index = _empty_value_index(text, stack[-1][8], flow)
                 if index is not None:
-                    loc = _offset_loc(text, file, index)
+                    loc = _offset_loc(text, file, index, stack[-1][2])
                     start = end = index
             value, problem = _scalar(event.value, event.tag, plain)
             if problem:
@@ -332,7 +347,7 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             add(value, loc, start, end, 1, raw)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
-        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
             loc = _loc(file, event.start_mark)
             if len(stack) >= MAX_DEPTH:
                 raise _Refused(make("Y003", loc, f"nested more than {MAX_DEPTH} levels deep"))
@@ -343,9 +358,9 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             elif tag and not tag.startswith(_TAG) and tag != "!":
                 diagnostics.append(make("Y007", loc, f"unknown tag {tag}; the content is read "
                                         "as plain YAML"))
-            container = YMap(loc) if name == "MappingStartEvent" else YSeq(loc)
+            container = YMap(loc) if kind is MappingStartEvent else YSeq(loc)
             stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False, 0])
-        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = stack.pop()
             container = frame[0]
             container.end = event.end_mark.index
@@ -357,7 +372,7 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             add(container, container.loc, container.loc.index, container.end, 1, None)
             if stack:  # the parent's size counts this whole subtree, for anchors that alias it
                 stack[-1][4] += size - 1
-        elif name == "AliasEvent":
+        elif kind is AliasEvent:
             loc = _loc(file, event.start_mark)
             if event.anchor not in anchors:
                 raise _Refused(make("Y001", loc, f"found undefined alias '{event.anchor}'"))
@@ -368,7 +383,7 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
                                     f"{MAX_ALIAS_VALUES:,} values (an alias bomb?)",
                                     hint="use fewer or smaller anchors"))
             add(value, loc, event.start_mark.index, event.end_mark.index, size, None)
-        elif name == "DocumentStartEvent":
+        elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise _Refused(make("Y005", _loc(file, event.start_mark),
