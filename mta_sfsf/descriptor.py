@@ -7,8 +7,6 @@ finds a fault in a value set by an ``.mtaext`` points into that ``.mtaext``.
 from __future__ import annotations
 
 import sys
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, List, Optional
@@ -91,6 +89,9 @@ def read_bytes(path: str) -> tuple:
 
 def read_mtar_descriptor(path: FsPath) -> bytes:
     """``META-INF/mtad.yaml`` of an MTA archive, refusing oversized members before reading."""
+    import zipfile  # only archives need it: start-up time counts for a plain file
+    import zlib
+
     try:
         with zipfile.ZipFile(path) as archive:
             try:
