@@ -319,3 +319,26 @@ def test_elements_without_a_name_or_of_the_wrong_shape(run):
     _, found = run(MAIN_V3, ext("modules:\n  - parameters: {}\n  - just-text\nresources: {}\n"))
     assert found == [("X008", "e0.mtaext", 5, 5), ("X008", "e0.mtaext", 6, 5),
                      ("X008", "e0.mtaext", 7, 12)]
+
+
+@pytest.mark.parametrize("odd", ["[a, b]", "{a: 1}", "1", "true", "null", "1.5"])
+def test_odd_names_in_the_descriptor_never_crash_the_merge(run, odd):
+    from mta_sfsf.rules import run as run_rules
+
+    main = ("_schema-version: '3.1'\nID: app\nversion: 1.0.0\n"
+            f"modules:\n  - name: {odd}\n    type: com.sap.java\n"
+            f"    requires:\n      - name: {odd}\n    provides:\n      - name: {odd}\n"
+            f"resources:\n  - name: {odd}\n")
+    extension = ext("""
+        modules:
+          - name: web
+            parameters: {memory: 1G}
+            requires:
+              - name: db
+        resources:
+          - name: db
+            parameters: {user: x}
+        """)
+    descriptor, found = run(main, extension)
+    run_rules(descriptor, "neo")  # the rules see the merged view too
+    assert ("X005", "e0.mtaext") in {(code, file) for code, file, _, _ in found}

@@ -203,8 +203,10 @@ class _Merge:
         old = merged.get(key)
         old_items = old if isinstance(old, YSeq) else []
         originals = original.get(key) if isinstance(original, YMap) else None
-        by_name = {item.get("name"): i for i, item in enumerate(old_items)
-                   if isinstance(item, YMap)}
+        # Only text names can match (an extension's names are checked to be text below); a list
+        # or map written as a name is the structure rules' finding, and unhashable here.
+        by_name = {item["name"]: i for i, item in enumerate(old_items)
+                   if isinstance(item, YMap) and isinstance(item.get("name"), str)}
         result = _copy_seq(old) if isinstance(old, YSeq) else None
         for index, item in enumerate(new):
             here = path + (index,)
@@ -214,8 +216,7 @@ class _Merge:
                 continue
             name = item["name"]
             if name not in by_name:
-                self._unknown(item, kind, name, owner, here, sorted(
-                    n for n in by_name if isinstance(n, str)))
+                self._unknown(item, kind, name, owner, here, sorted(by_name))
                 continue
             position = by_name[name]
             element = _copy_map(old_items[position])
