@@ -6,11 +6,9 @@ Exit codes: 0 ok; 1 findings, failed checks or "would change"; 2 usage error or 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import os
 import sys
-import traceback
 from typing import List, Optional
 
 from . import __version__
@@ -135,6 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _field_names(options_class) -> tuple:
+    """Options are NamedTuples where start-up matters (validate), dataclasses elsewhere."""
+    if hasattr(options_class, "_fields"):
+        return options_class._fields
+    import dataclasses
+
+    return tuple(f.name for f in dataclasses.fields(options_class))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -145,7 +152,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if getattr(args, "format", "absent") is None:
             from .report import default_format
             args.format = default_format()
-        names = {f.name for f in dataclasses.fields(options_class)}
+        names = set(_field_names(options_class))
         options = options_class(**{k: v for k, v in vars(args).items() if k in names})
         return getattr(module, function_name)(options)
     except MtaSfsfError as exc:
@@ -157,6 +164,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as exc:  # the one boundary for bugs; no message text, it may hold data
+        import traceback
+
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
         sys.stderr.write(f"mta-sfsf: internal error ({type(exc).__name__} at {where}); please "

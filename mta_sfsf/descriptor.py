@@ -7,7 +7,6 @@ finds a fault in a value set by an ``.mtaext`` points into that ``.mtaext``.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, List, Optional
 
@@ -19,15 +18,18 @@ from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text, value_l
 MTAR_DESCRIPTOR = "META-INF/mtad.yaml"
 
 
-@dataclass
 class Document:
     """One file as read: its display name, text and tree (None when it did not parse)."""
 
-    file: str
-    text: str
-    data: Any
-    kind: str  # "mtad", "mta" or "mtaext"
-    archive: Optional[str] = None  # the .mtar it came from
+    __slots__ = ("file", "text", "data", "kind", "archive")
+
+    def __init__(self, file: str, text: str, data: Any, kind: str,
+                 archive: Optional[str] = None) -> None:
+        self.file = file
+        self.text = text
+        self.data = data
+        self.kind = kind  # "mtad", "mta" or "mtaext"
+        self.archive = archive  # the .mtar it came from
 
     @property
     def id(self) -> Optional[str]:
@@ -41,12 +43,17 @@ class Document:
         return raw_text(self.data, "_schema-version").strip().split(".")[0] or None
 
 
-@dataclass
 class Descriptor:
-    main: Document
-    extensions: List[Document] = field(default_factory=list)  # in chain order
-    merged: Any = None
-    diagnostics: List[Diagnostic] = field(default_factory=list)  # reading and merging
+    """A deployment descriptor, its extension chain, and the merged view the deployer sees."""
+
+    __slots__ = ("main", "extensions", "merged", "diagnostics")
+
+    def __init__(self, main: Document, extensions: Optional[List[Document]] = None,
+                 merged: Any = None, diagnostics: Optional[List[Diagnostic]] = None) -> None:
+        self.main = main
+        self.extensions = extensions or []  # in chain order
+        self.merged = merged
+        self.diagnostics = diagnostics or []  # reading and merging
 
 
 # What a folder given as PATH is searched for, in this order: a deployment descriptor, the one an

@@ -6,15 +6,13 @@ README lists every code, and a test keeps the two in step.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Optional, Tuple, Union
+from typing import Iterable, NamedTuple, Optional, Tuple, Union
 
 PathPart = Union[str, int]
 Path = Tuple[PathPart, ...]
 
 
-@dataclass(frozen=True)
-class Loc:
+class Loc(NamedTuple):
     """A 1-based position in a file; ``index`` is the 0-based character offset."""
 
     file: str
@@ -23,8 +21,9 @@ class Loc:
     index: int = 0
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
+    """Ordered by file and position (then code), as reports list them."""
+
     file: str
     line: int
     column: int

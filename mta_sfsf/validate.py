@@ -9,9 +9,8 @@ chain leads to. An extension descriptor given without any descriptor is checked 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Dict, List, Optional, TextIO, Tuple
+from typing import Dict, List, NamedTuple, Optional, TextIO, Tuple
 
 from . import rules
 from .descriptor import Descriptor, Document, descriptor_in, load, read_document
@@ -24,10 +23,9 @@ from .yaml_io import value_loc
 EXTENSION_SUFFIX = ".mtaext"
 
 
-@dataclass
-class ValidateOptions:
+class ValidateOptions(NamedTuple):
     paths: List[str]
-    extensions: List[str] = field(default_factory=list)
+    extensions: List[str] = []
     format: str = "text"
     strict: bool = False
     platform: str = "auto"
