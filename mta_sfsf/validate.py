@@ -106,8 +106,19 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
             diagnostics.extend(read[1])
             if read[0].data is not None:
                 extensions.append(read[0])
+    alone: List[Document] = []
     if not main_paths:
-        main_paths = _beside(extensions, diagnostics)
+        main_paths, alone = _beside(extensions)
+        extensions = [ext for ext in extensions if ext not in alone]
+    for ext in alone:
+        diagnostics.append(make("X011", value_loc(ext.data, "extends"),
+                                f"extension descriptor {ext.file} is checked on its own: no "
+                                "deployment descriptor was given and none is beside it, so its "
+                                f"chain to \"{ext.data.get('extends')}\" is not checked",
+                                ("extends",), hint="validate it with its descriptor: mta-sfsf "
+                                f"validate mtad.yaml -e {ext.file}"))
+        diagnostics.extend(_check(load(ext.file, main=(ext, []), extensions=([], [])),
+                                  options.platform)[1])
     mains = []
     for path in main_paths:
         read = inputs.read(path)
@@ -124,20 +135,16 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
     return exit_code(diagnostics, options.strict)
 
 
-def _beside(extensions: List[Document], out: List[Diagnostic]) -> List[str]:
+def _beside(extensions: List[Document]) -> Tuple[List[str], List[Document]]:
     """Descriptors next to extension descriptors given alone (a pre-commit run passes only the
-    files that changed); an extension with none beside it is reported."""
+    files that changed), and the extensions with none beside them."""
     found: List[str] = []
+    alone: List[Document] = []
     for ext in extensions:
         folder = FsPath(ext.file).parent
         descriptor = descriptor_in(folder) if ext.file != "<stdin>" else None
         if descriptor is None:
-            out.append(make("X002", value_loc(ext.data, "extends"),
-                            f"extension descriptor {ext.file} extends "
-                            f"\"{ext.data.get('extends')}\", but no deployment descriptor was "
-                            "given, and none is beside it", ("extends",),
-                            hint="validate it with its descriptor: mta-sfsf validate "
-                                 f"mtad.yaml -e {ext.file}"))
+            alone.append(ext)
         elif str(descriptor) not in found:
             found.append(str(descriptor))
-    return found
+    return found, alone

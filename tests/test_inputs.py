@@ -141,13 +141,16 @@ def test_extension_alone_is_checked_with_the_descriptor_beside_it(tmp_path, caps
     assert report["summary"]["files"] == 2
 
 
-def test_extension_alone_without_a_descriptor(tmp_path, capsys):
+def test_extension_alone_without_a_descriptor_is_checked_on_its_own(tmp_path, capsys):
     ext = tmp_path / "prod.mtaext"
     shutil.copy(SAMPLE / "sample.mtaext", ext)
     code, report, _ = run_json(capsys, str(ext))
-    assert code == 1
-    assert places(report) == [("X002", "prod.mtaext", 5, 10)]
-    assert "no deployment descriptor was given" in report["diagnostics"][0]["message"]
+    assert code == 0  # a pre-commit run that only sees the .mtaext must not fail for that
+    assert places(report) == [("X011", "prod.mtaext", 5, 10)]
+    assert "chain to \"com.example.benefits\" is not checked" in report["diagnostics"][0]["message"]
+    ext.write_text(ext.read_text(encoding="utf-8") + "modules: oops\n", encoding="utf-8")
+    code, report, _ = run_json(capsys, str(ext))
+    assert code == 1 and ("S002", "prod.mtaext", 15, 10) in places(report)
 
 
 @pytest.mark.parametrize("data, expected", [

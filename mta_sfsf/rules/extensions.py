@@ -37,6 +37,7 @@ CODES = {
     "X008": ("error", "an extension element without a name, or of the wrong shape"),
     "X009": ("warning", "a key the deployer ignores in an extension descriptor"),
     "X010": ("error", "an extension descriptor replaces a map with a non-map, or the reverse"),
+    "X011": ("warning", "an extension descriptor checked on its own: its chain is not checked"),
 }
 
 _HEADER = ("_schema-version", "ID", "extends")
