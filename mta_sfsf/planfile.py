@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .errors import InputError
 
@@ -116,22 +116,26 @@ class Plan:
 
 def read(path: str) -> Plan:
     """Read and check a plan file; raise ``InputError`` for anything that is not a usable plan."""
+    hint = "is it the plan.json written by mta-sfsf expand?"
+    return parse(read_json(path, MAX_BYTES, hint)[1], path)
+
+
+def read_json(path: str, limit: int, hint: str) -> Tuple[bytes, Any]:
+    """(bytes, parsed) of a JSON file of at most ``limit`` bytes, or a one-line ``InputError``."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"{path}: larger than {MAX_BYTES:,} bytes; not a plan")
+    if len(raw) > limit:
+        raise InputError(f"{path}: larger than {limit:,} bytes; {hint}")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        return raw, json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; not a plan") from None
+        raise InputError(f"{path}: not UTF-8 text; {hint}") from None
     except ValueError as exc:
         raise InputError(f"{path}: not valid JSON (line {getattr(exc, 'lineno', '?')}, column "
-                         f"{getattr(exc, 'colno', '?')}): is it the plan.json written by "
-                         "mta-sfsf expand?") from None
-    return parse(data, path)
+                         f"{getattr(exc, 'colno', '?')}); {hint}") from None
 
 
 def _require(cond: bool, path: str, message: str) -> None:

@@ -192,18 +192,8 @@ def sample_event(integration: Integration) -> bytes:
 
 
 def read_payload(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_PAYLOAD + 1)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_PAYLOAD:
-        raise InputError(f"{path}: larger than {MAX_PAYLOAD:,} bytes")
-    try:
-        json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise InputError(f"{path}: not a JSON document; SuccessFactors posts JSON") from None
-    return data
+    """The event to send instead of the sample: a JSON file, sent as its bytes."""
+    return planfile.read_json(path, MAX_PAYLOAD, "SuccessFactors posts a JSON event")[0]
 
 
 def post_event(client: Client, url: str, body: bytes, token: Optional[Secret]) -> Answer:
