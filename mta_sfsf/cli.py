@@ -55,6 +55,17 @@ def _add_platform(parser: argparse.ArgumentParser) -> None:
                              "hcp-deployer-version or a Neo-only module type")
 
 
+def _add_online(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--token-url", metavar="URL",
+                        help="get tokens here instead of the plan's token URL (e.g. the sandbox)")
+    parser.add_argument("--app-url", metavar="URL",
+                        help="send requests to this application instead (e.g. a local app)")
+    parser.add_argument("--payload", metavar="FILE",
+                        help="JSON event to send instead of the sample built from the fields")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="connect and read timeout of each request (default 10)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mta-sfsf",
@@ -95,17 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_platform(p)
 
     p = sub.add_parser("verify", help="check the plan's wiring against the live endpoints")
-    p.add_argument("plan", metavar="PLAN.json")
+    p.add_argument("plan", metavar="PLAN.json", help="the plan.json that expand wrote")
     _add_extensions(p)
     p.add_argument("--connection", dest="connections", action="append", default=[],
                    metavar="NAME", help="check only this connection (repeatable)")
-    p.add_argument("--token-url", help="aim the token checks here (e.g. a local sandbox)")
-    p.add_argument("--app-url", help="aim the endpoint checks here (e.g. a local app)")
+    _add_online(p)
     p.add_argument("--send-event", action="store_true",
                    help="also deliver the sample event with a valid token (opt-in)")
-    p.add_argument("--payload", metavar="FILE", help="JSON event to send instead of the sample")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="connect and read timeout of each request (default 10)")
     p.add_argument("--platform-url", metavar="URL",
                    help="Neo platform API base for the application state check (default "
                         "https://api.<host>; the check runs only when MTA_SFSF_PLATFORM_CLIENT_ID "
@@ -113,20 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
 
     p = sub.add_parser("simulate-event", help="do what the SuccessFactors integration would do")
-    p.add_argument("plan", metavar="PLAN.json")
-    p.add_argument("--integration", required=True, metavar="NAME")
+    p.add_argument("plan", metavar="PLAN.json", help="the plan.json that expand wrote")
+    p.add_argument("--integration", required=True, metavar="NAME",
+                   help="the integration whose event to send (CONNECTION/NAME when ambiguous)")
     _add_extensions(p)
-    p.add_argument("--app-url")
-    p.add_argument("--token-url")
-    p.add_argument("--payload", metavar="FILE")
-    p.add_argument("--count", type=int, default=1, metavar="N")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
+    _add_online(p)
+    p.add_argument("--count", type=int, default=1, metavar="N",
+                   help="send the event N times (default 1)")
 
     p = sub.add_parser("sandbox", help="a local stand-in for a Neo subaccount's OAuth service")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free)")
     p.add_argument("--client", dest="clients", action="append", default=[], metavar="ID",
                    help="client ID to accept; its secret comes from the environment or a file")
-    p.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS")
+    p.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS",
+                   help="lifetime of the tokens it issues (default 3600)")
     p.add_argument("--secret-file", metavar="FILE",
                    help="client secrets, one client-id:secret per line (instead of "
                         "MTA_SFSF_SANDBOX_SECRET_<ID>)")

@@ -87,6 +87,7 @@ def test_bad_payload_and_count(capsys, sandbox, tmp_path):
     payload = tmp_path / "event.json"
     payload.write_text("userId=1")
     code, captured = simulate(capsys, "--token-url", sandbox.token_url, "--payload", str(payload))
-    assert code == 2 and "not valid JSON (line 1" in captured.err and "SuccessFactors posts a JSON event" in captured.err
+    assert code == 2 and "not valid JSON (line 1" in captured.err
+    assert "SuccessFactors posts a JSON event" in captured.err
     code, captured = simulate(capsys, "--count", "0")
     assert code == 2 and "--count must be between 1 and 1000" in captured.err
