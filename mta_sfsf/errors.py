@@ -19,3 +19,7 @@ class UsageError(MtaSfsfError):
 
 class InputError(MtaSfsfError):
     """An input cannot be read at all (missing file, broken archive, ...)."""
+
+
+class OutputError(MtaSfsfError):
+    """An output cannot be written (the folder is a file, no permission, disk full, ...)."""

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, TextIO, Tuple
 
 from . import edit, landscape, outbound
 from .descriptor import MTAR_DESCRIPTOR, Descriptor, read_bytes
-from .errors import MtaSfsfError, UsageError
+from .errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
 from .report import REPORTERS
 from .validate import check, exit_code
@@ -90,9 +90,12 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
         return 1 if changed else 0
     if options.diff:
         return 0
-    os.makedirs(options.outdir, exist_ok=True)
     for name, data in outputs.items():
-        _write_atomically(targets[name], data)
+        try:
+            os.makedirs(options.outdir, exist_ok=True)
+            _write_atomically(targets[name], data)
+        except OSError as exc:  # a file where the folder should be, permissions, disk full
+            raise OutputError(f"cannot write {targets[name]}: {exc.strerror or exc}") from None
     err.write(f"mta-sfsf: wrote {', '.join(targets.values())} ({len(plan.connections)} "
               f"connection(s), {len(plan.steps)} step(s))\n")
     return 0

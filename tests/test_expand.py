@@ -127,6 +127,19 @@ def test_refuses_to_overwrite_its_input(tmp_path, monkeypatch, capsys):
     assert not (work / "plan.json").exists()
 
 
+def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(
+        tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    args = prepare("sample", work)
+    (work / "taken").write_text("a file, not a folder")
+    code, _, err = run(args + ["-o", "taken"], work, monkeypatch, capsys)
+    assert code == 2
+    assert "mta-sfsf: error: cannot write taken" in err and "Traceback" not in err
+    (work / "out" / "plan.json").mkdir(parents=True)  # an output name taken by a folder
+    code, _, err = run(args + ["-o", "out"], work, monkeypatch, capsys)
+    assert code == 2 and "cannot write out" in err and "internal error" not in err
+
+
 def test_validation_errors_stop_before_anything_is_written(tmp_path, monkeypatch, capsys):
     work = tmp_path / "work"
     args = prepare("sample", work)
