@@ -22,6 +22,7 @@ from .descriptor import MTAR_DESCRIPTOR, Descriptor, read_bytes
 from .errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
 from .report import REPORTERS
+from .rules.sfsf import TOOL_KEYS
 from .validate import check, exit_code
 from .yaml_io import YMap, load_text
 
@@ -138,7 +139,7 @@ def removal_paths(data: object, mode: str) -> List[tuple]:
         for position, entry in enumerate(entries):
             if isinstance(entry, dict):
                 paths.extend(base + (outbound.PARAMETER, position, key)
-                             for key in outbound.TOOL_ONLY_KEYS if key in entry)
+                             for key in sorted(TOOL_KEYS) if key in entry)
     return paths
 
 

@@ -11,24 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from .diagnostics import Loc
+from .rules.sfsf import SAML_BEARER, token_lifetime_seconds
 from .secrets import env_name, walk
 from .yaml_io import YMap, YSeq, value_loc
 
 PARAMETER = "sfsf-outbound-connections"
-CLIENT_CREDENTIALS = "OAuth2ClientCredentials"
-SAML_BEARER = "OAuth2SAMLBearerAssertion"
-# What SAP documents for the deployer; everything else is this tool's.
-DEPLOYER_KEYS = ("name", "type", "subject-name-id", "subject-name-id-format",
-                 "assertion-attributes-mapping")
-TOOL_ONLY_KEYS = ("integrations", "client-name", "client-id", "client-secret", "token-lifetime",
-                  "token-url")
-# Keys the deployer decides for itself in deployer mode (a user's value is ignored, with a warning).
-DEPLOYER_CHOSEN_KEYS = ("client-id", "client-secret", "token-lifetime")
 
 _DEPENDENCY_REF = re.compile(r"^~\{(?:([^{}/]+)/)?([^{}/]+)\}$")
 _PARAMETER_REF = re.compile(r"^\$\{([^{}]+)\}$")
-_LIFETIME = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
-_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass
@@ -113,16 +103,12 @@ def plain(value: Any) -> Any:
 
 
 def lifetime_seconds(value: Any) -> Optional[int]:
-    """``30d`` -> 2592000; a bare number is seconds; None when not understood."""
-    if isinstance(value, bool):
+    """``30d`` -> 2592000, as the validator reads it; None when it is not a valid lifetime (a
+    ``${...}`` placeholder, or a value the validator has already reported)."""
+    try:
+        return token_lifetime_seconds(value)
+    except ValueError:
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        match = _LIFETIME.match(value)
-        if match:
-            return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-    return None
 
 
 def modules_with_connections(data: Any):
