@@ -1,32 +1,42 @@
 """HTTP for the online commands: one ``requests`` Session per run, a (connect, read) timeout on
-every call, retries only where repeating a request is harmless, and the OAuth 2.0
-client-credentials token fetch the way Neo's OAuth service wants it (HTTP Basic only).
+every call, retries only where repeating a request is harmless (the token request), no redirect
+ever followed (a Basic or Bearer header must not travel to another host), TLS verification always
+on (``REQUESTS_CA_BUNDLE`` and proxies come from the environment through ``requests``), and
+answer bodies read only up to a cap.
 
 Nothing here prints. Failures of the transport become ``TransportError`` with a one-line,
 redacted message; HTTP answers are returned as they are, for the caller to judge.
 """
 from __future__ import annotations
 
+import base64
 import email.utils
 import json
 import random
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from . import __version__
+from .errors import UsageError
 from .secrets import Secret, redact, remember, remember_basic
+from .urls import url_problem
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 4
 BACKOFF_BASE = 0.5  # seconds; doubled per attempt, then jittered
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 30.0  # a server may ask for more; a CLI user should not wait for it
+MAX_TIMEOUT = 600.0
+MAX_BODY_BYTES = 64 * 1024  # a token, an error or a state fits many times; more is not read
 EXCERPT_CHARS = 200
+# Token-like values an OAuth answer may hold, whatever its status: remembered for redaction.
+TOKEN_KEYS = ("access_token", "refresh_token", "id_token")
 
 
 class TransportError(Exception):
@@ -41,16 +51,25 @@ class TransportError(Exception):
 
 @dataclass
 class Answer:
-    """An HTTP answer reduced to what the commands judge; ``text`` is already redacted."""
+    """An HTTP answer reduced to what the commands judge. ``text`` and ``headers`` are redacted
+    when read, so a secret learnt after the answer arrived (a token in its body) is hidden too;
+    ``body`` is the unredacted text, only for reading a token out of it, never for printing."""
 
     status: int
     reason: str
-    headers: Dict[str, str]
-    text: str
+    raw_headers: Dict[str, str] = field(repr=False)
+    body: str = field(repr=False)
     elapsed_ms: float
     attempts: int = 1
-    # The unredacted body, only for reading a token out of it; never printed.
-    raw: str = field(default="", repr=False)
+    truncated: bool = False  # the server sent more than MAX_BODY_BYTES
+
+    @property
+    def text(self) -> str:
+        return redact(self.body)
+
+    @property
+    def headers(self) -> CaseInsensitiveDict:
+        return CaseInsensitiveDict({k: redact(v) for k, v in self.raw_headers.items()})
 
     def json(self) -> Any:
         try:
@@ -60,7 +79,7 @@ class Answer:
 
     def excerpt(self, limit: int = EXCERPT_CHARS) -> str:
         flat = " ".join(self.text.split())
-        return flat if len(flat) <= limit else flat[:limit] + "..."
+        return flat if len(flat) <= limit and not self.truncated else flat[:limit] + "..."
 
 
 @dataclass
@@ -77,6 +96,24 @@ class TokenOutcome:
     @property
     def ok(self) -> bool:
         return self.token is not None
+
+
+def checked_timeout(seconds: float) -> float:
+    """``--timeout`` as given, or a UsageError."""
+    if not 0 < seconds <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
+    return seconds
+
+
+def checked_url(value: Optional[str], option: str) -> Optional[str]:
+    """A URL option (``--token-url``, ``--app-url``, ...) as given, or a UsageError: https, or
+    http only for loopback, never with credentials in it."""
+    if value is None:
+        return None
+    problem = url_problem(value)
+    if problem:
+        raise UsageError(f"{option} {value}: {problem}")
+    return value
 
 
 def retry_after_seconds(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
@@ -112,6 +149,13 @@ def _reason_of(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def _decode(data: bytes, encoding: Optional[str]) -> str:
+    try:
+        return data.decode(encoding or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        return data.decode("utf-8", "replace")
+
+
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
 
@@ -135,8 +179,11 @@ class Client:
         self.clock = clock or time.monotonic
         self.jitter = jitter or random.random
         self.session = requests.Session()
-        # trust_env (the default) brings proxies and REQUESTS_CA_BUNDLE from the environment.
+        # trust_env (the default) brings proxies and REQUESTS_CA_BUNDLE from the environment;
+        # session.verify stays True.
         self.session.headers["User-Agent"] = f"mta-sfsf/{__version__}"
+        # No compressed answers: the body cap then bounds what is decoded as well as read.
+        self.session.headers["Accept-Encoding"] = "identity"
         self._tokens: Dict[Tuple[str, str], Tuple[TokenOutcome, float]] = {}
 
     def close(self) -> None:
@@ -158,9 +205,10 @@ class Client:
     def request(self, method: str, url: str, *, retry: bool, **kwargs: Any) -> Answer:
         """Send one request; when ``retry`` (only for requests that are harmless to repeat),
         retry 429/502/503/504 and connection failures with capped, jittered backoff."""
-        kwargs.setdefault("timeout", self.timeout)
-        kwargs.setdefault("allow_redirects", method == "GET")
+        kwargs["timeout"] = self.timeout
+        kwargs["allow_redirects"] = False  # a 30x is an answer to judge, never a new request
         kwargs["verify"] = True  # never off; a custom CA comes from REQUESTS_CA_BUNDLE
+        kwargs["stream"] = True  # the body is read by _read_body, up to a cap
         # An explicit no-op auth keeps requests from adding .netrc credentials: "refuses an
         # event without a token" must really be sent without one.
         kwargs.setdefault("auth", _no_auth)
@@ -169,6 +217,13 @@ class Client:
             started = self.clock()
             try:
                 response = self.session.request(method, url, **kwargs)
+                if retry and response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
+                    wait = self._backoff(attempt, response)
+                    response.close()
+                    self.sleep(wait)
+                    continue
+                with response:
+                    body, truncated = self._read_body(response)
             except requests.exceptions.RequestException as exc:
                 error = self._transport_error(exc, url, method)
                 if retry and attempt + 1 < attempts and not isinstance(
@@ -181,16 +236,24 @@ class Client:
                                            error.may_have_arrived)
                 raise error from None
             elapsed = (self.clock() - started) * 1000.0
-            if retry and response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
-                wait = self._backoff(attempt, response)
-                response.close()
-                self.sleep(wait)
-                continue
-            return Answer(response.status_code, response.reason or "",
-                          {k: redact(v) for k, v in response.headers.items()},
-                          redact(response.text[:20000]), elapsed, attempt + 1,
-                          raw=response.text[:20000])
+            return Answer(response.status_code, response.reason or "", dict(response.headers),
+                          body, elapsed, attempt + 1, truncated)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read_body(self, response: requests.Response) -> Tuple[str, bool]:
+        """At most MAX_BODY_BYTES of the body, decoded; and whether there was more. A server
+        streaming without end, or trickling, is cut off, not waited for."""
+        chunks: List[bytes] = []
+        size = 0
+        deadline = self.clock() + self.timeout[1]
+        for chunk in response.iter_content(8192):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= MAX_BODY_BYTES or self.clock() > deadline:
+                break
+        else:
+            return _decode(b"".join(chunks), response.encoding), False
+        return _decode(b"".join(chunks)[:MAX_BODY_BYTES], response.encoding), True
 
     def _transport_error(self, exc: requests.exceptions.RequestException, url: str,
                          method: str) -> TransportError:
@@ -223,6 +286,9 @@ class Client:
         """OAuth 2.0 client credentials with the ID and secret in an HTTP Basic header (Neo's
         OAuth service accepts no other form). Repeating a token request is harmless: retried."""
         remember_basic(client_id, secret.reveal())
+        # The header value itself, so that its URL-encoded forms (a Location echoing it) are
+        # known too.
+        remember(base64.b64encode(f"{client_id}:{secret.reveal()}".encode()).decode())
         if grant_in_query:  # the platform API token endpoint: grant type in the query string
             kwargs: Dict[str, Any] = {"params": {"grant_type": "client_credentials"}}
         else:
@@ -230,13 +296,15 @@ class Client:
         answer = self.request("POST", token_url, retry=True, auth=(client_id, secret.reveal()),
                               headers={"Accept": "application/json"}, **kwargs)
         try:
-            body = json.loads(answer.raw)
+            body = json.loads(answer.body)
         except ValueError:
             body = None
         body = body if isinstance(body, dict) else {}
+        for key in TOKEN_KEYS:  # whatever the status: an error answer may carry a token too
+            if isinstance(body.get(key), str):
+                remember(body[key])
         token = body.get("access_token")
         if 200 <= answer.status < 300 and isinstance(token, str) and token:
-            remember(token)
             expires = body.get("expires_in")
             expires_in = int(expires) if isinstance(expires, (int, float)) or (
                 isinstance(expires, str) and expires.isdigit()) else None

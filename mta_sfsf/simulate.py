@@ -15,12 +15,12 @@ from typing import List, Mapping, Optional, TextIO, Tuple
 
 from . import planfile
 from .errors import UsageError
-from .http import Client, TransportError
+from .credentials import Credentials, credentials, extension_data, token_failure
+from .events import post_event, read_payload, rest_url, sample_event
+from .http import Client, TransportError, checked_timeout, checked_url
 from .planfile import Connection, Integration, Plan
 from .secrets import redact
 from .urls import url_problem
-from .verify import (checked_timeout, checked_url, credentials, extension_data, post_event,
-                     read_payload, rest_url, sample_event, token_failure)
 
 MAX_COUNT = 1000
 
@@ -88,12 +88,13 @@ def simulate(options: SimulateOptions, out: TextIO, environ: Optional[Mapping[st
             client.close()
 
 
-def _deliver(client: Client, creds, conn: Connection, url: str, body: bytes, count: int,
-             out: TextIO) -> int:
+def _deliver(client: Client, creds: Credentials, conn: Connection, url: str, body: bytes,
+             count: int, out: TextIO) -> int:
     def say(line: str) -> None:
         out.write(redact(line) + "\n")
         out.flush()
 
+    assert creds.token_url and creds.client_id and creds.secret
     try:
         outcome = client.fetch_token(creds.token_url, creds.client_id, creds.secret)
     except TransportError as exc:

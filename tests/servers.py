@@ -126,6 +126,21 @@ class _ScriptHandler(_Quiet):
             owner.release_event.wait(10)
             self.close_connection = True
             return
+        if action == "endless":  # a body that never ends: the client must stop reading
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            chunk = b"x" * 65536
+            try:
+                while not owner.release_event.is_set():
+                    self.wfile.write(chunk)
+                    with owner.lock:
+                        owner.bytes_sent += len(chunk)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
         if action == "reset":  # close with RST (SO_LINGER 0) instead of an answer
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
@@ -137,15 +152,17 @@ class _ScriptHandler(_Quiet):
             text = text(self)
         payload = text if isinstance(text, bytes) else (
             json.dumps(text) if isinstance(text, (dict, list)) else str(text)).encode()
-        self.send(step.get("status", 200), payload, step.get("headers") or {
-            "Content-Type": "application/json"})
+        headers = step.get("headers") or {"Content-Type": "application/json"}
+        if "headers_from" in step:  # headers computed from the request, e.g. an echo
+            headers = step["headers_from"](self)
+        self.send(step.get("status", 200), payload, headers)
 
     do_GET = do_POST = _any
 
 
 class ScriptedServer(_Server):
     """Answers each request with the next step of ``script`` (the last one repeats): a dict with
-    ``status``, ``headers``, ``body``, or ``action`` ``hang`` / ``reset``."""
+    ``status``, ``headers``, ``body``, or ``action`` ``hang`` / ``reset`` / ``endless``."""
 
     handler = _ScriptHandler
 
@@ -154,6 +171,7 @@ class ScriptedServer(_Server):
         self.requests: List[Dict[str, Any]] = []
         self.lock = threading.Lock()
         self.release_event = threading.Event()
+        self.bytes_sent = 0
         super().__init__()
 
     def release(self) -> None:

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import re
 import socket
 import time
-from urllib.parse import parse_qs
+from pathlib import Path
+from urllib.parse import parse_qs, quote, quote_plus
 
 import pytest
+import requests
 
 from mta_sfsf import __version__
-from mta_sfsf.http import (BACKOFF_CAP, MAX_ATTEMPTS, RETRY_AFTER_CAP, Client, TransportError,
-                           retry_after_seconds)
+from mta_sfsf.http import (BACKOFF_CAP, EXCERPT_CHARS, MAX_ATTEMPTS, MAX_BODY_BYTES,
+                           RETRY_AFTER_CAP, Client, TransportError, retry_after_seconds)
 from mta_sfsf.secrets import Secret
 from servers import scripted  # noqa: F401  (fixture)
 
@@ -161,3 +164,111 @@ def test_platform_tokens_are_reused_for_their_lifetime(scripted, mocker):
     assert first is second
     assert len(server.requests) == 2
     assert server.requests[0]["path"].endswith("?grant_type=client_credentials")
+
+
+# ------------------------------------------------------------------ hostile or unusual servers
+
+def test_an_endless_body_is_read_only_up_to_a_cap(scripted, client):
+    server = scripted([{"action": "endless"}])
+    started = time.monotonic()
+    answer = client.request("GET", server.url + "/state", retry=False)
+    assert time.monotonic() - started < 2
+    assert answer.status == 200 and answer.truncated
+    assert len(answer.body) == MAX_BODY_BYTES
+    assert answer.excerpt().endswith("...") and len(answer.excerpt()) == EXCERPT_CHARS + 3
+
+
+def test_a_token_post_redirect_is_not_followed(scripted, client):
+    elsewhere = scripted([{"body": TOKEN}])
+    # Another host name for the same machine: a cross-host redirect.
+    target = elsewhere.url.replace("127.0.0.1", "localhost") + "/steal"
+    server = scripted([{"status": 307, "headers": {"Location": target}}])
+    outcome = client.fetch_token(server.url + "/token", "redirected", Secret("secret-307-x"))
+    assert not outcome.ok and outcome.answer.status == 307
+    assert outcome.answer.headers["location"] == target
+    assert elsewhere.requests == [] and len(server.requests) == 1
+
+
+def test_no_call_follows_a_redirect(scripted, client):
+    elsewhere = scripted([{"body": {"ok": True}}])
+    server = scripted([{"status": 302, "headers": {"Location": elsewhere.url + "/x"}}])
+    answer = client.request("GET", server.url + "/state", retry=False,
+                            headers={"Authorization": "Bearer bearer-tok-302-abc"})
+    assert answer.status == 302 and elsewhere.requests == []
+
+
+def test_a_redirect_location_echoing_the_basic_header_is_redacted(scripted, client):
+    def location(handler):
+        raw = handler.headers["Authorization"]
+        return {"Location": f"https://evil.example/cb?raw={raw}&q={quote(raw, safe='')}"
+                            f"&b={quote_plus(raw.split()[1])}"}
+
+    server = scripted([{"status": 302, "headers": None, "body": ""}])
+    server.script[0]["headers_from"] = location
+    outcome = client.fetch_token(server.url, "echo-location", Secret("s3cr3t+/=loc"))
+    encoded = base64.b64encode(b"echo-location:s3cr3t+/=loc").decode()
+    shown = repr(dict(outcome.answer.headers)) + outcome.answer.text
+    assert outcome.answer.status == 302 and "(sensitive)" in shown
+    for form in (encoded, quote(encoded, safe=""), quote_plus(encoded)):
+        assert form not in shown
+
+
+def test_a_token_in_an_error_body_is_redacted(scripted, client):
+    leaked = "tok-in-error-body-93a7c1"
+    server = scripted([{"status": 500, "body": {
+        "access_token": leaked, "error": "server_error",
+        "error_description": f"issued {leaked} but could not store it"}}])
+    outcome = client.fetch_token(server.url, "id", Secret("secret-500-body"))
+    assert not outcome.ok
+    assert outcome.description == "issued (sensitive) but could not store it"
+    assert leaked not in outcome.answer.text + outcome.answer.excerpt()
+
+
+# ------------------------------------------------------------------ TLS, proxies, timeouts
+
+def test_the_session_never_disables_tls_verification(client):
+    assert client.session.verify is True and client.session.trust_env is True
+    package = Path(__file__).resolve().parent.parent / "mta_sfsf"
+    sources = "\n".join(p.read_text() for p in package.rglob("*.py"))
+    assert re.search(r"verify\s*=\s*False|\.verify\s*=\s*(?!True)|CERT_NONE|_create_unverified",
+                     sources) is None
+
+
+@pytest.fixture
+def sent_with(mocker):
+    """The keyword arguments each request reached the transport adapter with."""
+    return mocker.spy(requests.adapters.HTTPAdapter, "send")
+
+
+def test_requests_ca_bundle_is_honoured(scripted, client, sent_with, monkeypatch, tmp_path):
+    bundle = tmp_path / "private-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    server = scripted([{"body": {"ok": True}}])
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    client.request("GET", server.url, retry=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    client.request("GET", server.url, retry=False)
+    first, second = (call.kwargs for call in sent_with.call_args_list)
+    assert first["verify"] is True and second["verify"] == str(bundle)
+    assert first["timeout"] == second["timeout"] == (0.3, 0.3)
+
+
+def test_proxies_come_from_the_environment(scripted, client, monkeypatch):
+    proxy = scripted([{"body": {"via": "proxy"}}])
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    answer = client.request("GET", "http://app.example.invalid/state", retry=False)
+    assert answer.status == 200
+    assert proxy.requests[0]["path"] == "http://app.example.invalid/state"
+    assert proxy.requests[0]["headers"]["User-Agent"] == f"mta-sfsf/{__version__}"
+
+
+def test_every_call_has_a_connect_and_read_timeout(scripted, sent_with, mocker):
+    server = scripted([{"body": {"access_token": "tok-timeouts-0001", "expires_in": 60}}])
+    with Client(timeout=0.7, sleep=mocker.Mock()) as c:
+        c.fetch_token(server.url, "id", Secret("secret-timeouts"))
+        c.request("POST", server.url, retry=False, data=b"{}")
+        c.request("GET", server.url, retry=False)
+    assert [call.kwargs["timeout"] for call in sent_with.call_args_list] == [(0.7, 0.7)] * 3

@@ -1,0 +1,79 @@
+"""The event a SuccessFactors integration posts, as ``verify --send-event`` and
+``simulate-event`` send it: the JSON built from the integration's ``fields`` (or a payload file),
+the REST API URL it goes to (the plan's, aimed at ``--app-url``), and the POST itself, sent once
+and never retried, because the app may already have acted on it.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional, Tuple
+from urllib.parse import urlsplit, urlunsplit
+
+from . import planfile
+from .http import Answer, Client
+from .planfile import Integration, Known, Placeholder
+from .secrets import Secret
+
+MAX_PAYLOAD = 1024 * 1024
+
+# Deterministic sample values for well-known SuccessFactors source fields; others get
+# "sample <field>".
+SAMPLE_VALUES = {
+    "userId": "sfadmin", "personIdExternal": "sfadmin", "jobTitle": "Senior Benefits Analyst",
+    "effectiveStartDate": "2026-01-01", "location": "Berlin", "company": "ACME_DE",
+    "department": "Human Resources", "managerId": "sfmanager", "email": "sfadmin@example.com",
+}
+
+
+def sample_value(source: Any) -> Any:
+    if isinstance(source, dict):
+        if "constant" in source and len(source) == 1:
+            return source["constant"]
+        return {key: sample_value(value) for key, value in source.items()}
+    if isinstance(source, str):
+        return SAMPLE_VALUES.get(source, f"sample {source}")
+    return source
+
+
+def sample_event(integration: Integration) -> bytes:
+    """The JSON SuccessFactors would post, built from the integration's fields."""
+    event = sample_value(integration.fields or {})
+    return json.dumps(event, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def read_payload(path: str) -> bytes:
+    """The event to send instead of the sample: a JSON file, sent as its bytes."""
+    return planfile.read_json(path, MAX_PAYLOAD, "SuccessFactors posts a JSON event")[0]
+
+
+def aim(url: str, app_url: Optional[str]) -> str:
+    """The REST API URL with its origin (and any path prefix) taken from ``--app-url``."""
+    if not app_url:
+        return url
+    base = urlsplit(app_url)
+    target = urlsplit(url)
+    return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + target.path,
+                       target.query, ""))
+
+
+def rest_url(integration: Integration, app_url: Optional[str]) -> Tuple[Optional[str], str]:
+    """(URL to call, why not) for an integration's destination."""
+    value = integration.rest_url
+    if isinstance(value, Known) and isinstance(value.value, str):
+        return aim(value.value, app_url), ""
+    if isinstance(value, Placeholder) and app_url:
+        # A placeholder such as "<app URL>/api/events": keep the path after the last ">".
+        tail = value.text.rsplit(">", 1)[-1]
+        if tail.startswith("/"):
+            return app_url.rstrip("/") + tail, ""
+    return None, (f"the plan does not know the REST API URL yet ({planfile.display(value)}); "
+                  "give --app-url")
+
+
+def post_event(client: Client, url: str, body: bytes, token: Optional[Secret]) -> Answer:
+    """POST an event once: never retried, as the app may already have acted on it. Without a
+    token, the probe that the endpoint refuses anonymous events."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token.reveal()}"
+    return client.request("POST", url, retry=False, data=body, headers=headers)
