@@ -8,6 +8,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 from ..diagnostics import Diagnostic, Path, make
 from ..yaml_io import YMap, YSeq, key_loc, value_loc
 from . import extensions, neo, references, sfsf, structure
+from .common import element_of
 
 RULE_MODULES = (structure, references, extensions, neo, sfsf)
 
@@ -19,6 +20,9 @@ class Context:
         self.descriptor = descriptor
         self.data: YMap = descriptor.merged
         self.platform = platform  # "neo" or "generic"
+        self.kind = descriptor.main.kind  # "mtad", "mta" (development) or "mtaext"
+        # schema v2 has no hooks, deployed-after, processed-after or *-metadata
+        self.schema_v3 = (descriptor.main.schema_major or "3") not in ("1", "2")
         self.diagnostics: List[Diagnostic] = []
 
     def report(self, code: str, container: Any, key: Any, message: str, path: Path,
@@ -26,6 +30,20 @@ class Context:
         """Report at ``container[key]`` (or at the key itself with ``at_key``)."""
         loc = key_loc(container, key) if at_key else value_loc(container, key)
         self.diagnostics.append(make(code, loc, message, path, hint))
+
+    def element(self, path: Path) -> str:
+        """``module "app"`` for a key path inside that module ("" outside modules and resources),
+        the start of most messages."""
+        return element_of(self.data, path)
+
+    def named(self, path: Path, message: str) -> str:
+        """``message`` led by the element ``path`` lies in: ``module "app": ...``."""
+        element = self.element(path)
+        if not element:
+            return message
+        if message[:1].isupper() and message[1:2].islower():
+            message = message[0].lower() + message[1:]  # a sentence now continues the label
+        return f"{element}: {message}"
 
     def items(self, section: str) -> Iterator[Tuple[int, YMap]]:
         """The mappings of ``modules`` or ``resources`` with their indexes; other shapes skipped."""

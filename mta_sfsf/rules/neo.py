@@ -53,6 +53,7 @@ from typing import Any, Dict, Optional, Set, Tuple
 from ..diagnostics import suggest
 from ..yaml_io import YMap, YSeq, raw_text, value_loc
 from . import neo_types as T
+from .common import did_you_mean, has_placeholder, is_number, one_of
 
 CODES = {
     "N001": ("error", "a _schema-version the Neo environment does not support (2.1, 3.1)"),
@@ -93,7 +94,7 @@ def check(ctx) -> None:
     check_literal_secrets(ctx)
     if ctx.platform != "neo":
         return
-    kind = ctx.descriptor.main.kind
+    kind = ctx.kind
     if kind != "mta":
         _check_schema_version(ctx)
     deployer = _check_deployer_version(ctx, kind)
@@ -105,7 +106,7 @@ def check(ctx) -> None:
             _check_resource_type(ctx, index, resource)
 
 
-# Types that exist only in the Neo environment (java.tomcat is also an XSA type, so it is no marker).
+# Types that exist only in the Neo environment (java.tomcat is also an XSA type: no marker).
 NEO_ONLY_TYPES = ("com.sap.java", "com.sap.hcp.", "com.sap.fiori", "com.sap.odp.config",
                   "com.sap.integration")
 
@@ -138,8 +139,7 @@ def version_tuple(text: str) -> Optional[Tuple[int, int, int]]:
 
 
 def _unquoted_number(container: YMap, key: str) -> bool:
-    value = container.get(key)
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return is_number(container.get(key))
 
 
 def _check_schema_version(ctx) -> None:
@@ -154,7 +154,7 @@ def _check_schema_version(ctx) -> None:
     where = ("_schema-version",)
     if parsed not in supported or len(text.split(".")) < 2:
         ctx.report("N001", data, "_schema-version", f"Version \"{text}\" is not supported by the "
-                   "Neo environment", where, hint="the supported versions are '2.1' and '3.1'")
+                   "Neo environment", where, hint="use '2.1' or '3.1'")
     elif _unquoted_number(data, "_schema-version"):
         ctx.report("N003", data, "_schema-version", f"_schema-version {text} is written as a "
                    "number", where, hint=f"{QUOTE_ADVICE}: '{text}'")
@@ -181,7 +181,8 @@ def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
     supported = [version_tuple(v) for v in T.DEPLOYER_VERSIONS]
     if parsed is None or parsed not in supported or len(text.split(".")) < 2:
         ctx.report("N002", parameters, key, f"hcp-deployer-version \"{text}\" is not supported",
-                   where, hint="the current supported versions are '1.0.0', '1.1.0' and '1.2.0'")
+                   where, hint="use '1.2.0' (the current supported versions are '1.0.0', "
+                   "'1.1.0' and '1.2.0')")
         return None
     if _unquoted_number(parameters, key):
         ctx.report("N003", parameters, key, f"hcp-deployer-version {text} is written as a "
@@ -189,8 +190,7 @@ def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
     if parsed in [version_tuple(v) for v in T.DEPRECATED_DEPLOYER_VERSIONS]:
         same = "" if text == "1.0.0" else " (1.0.0)"
         ctx.report("N004", parameters, key, f"Deployer version {text}{same} is going to be "
-                   "deprecated",
-                   where, hint="use version '1.1.0' and higher")
+                   "deprecated", where, hint="use version '1.1.0' and higher")
     return parsed
 
 
@@ -198,37 +198,36 @@ def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
 
 def _check_module_type(ctx, index: int, module: YMap, mtype: str) -> None:
     where = ("modules", index, "type")
-    name = module.get("name")
     if mtype in T.MODULE_TYPES:
         return
     if mtype in T.DEPRECATED_MODULE_TYPES:
-        ctx.report("N007", module, "type", f"module \"{name}\": {mtype} registers home page "
-                   "tiles; the support of the Home Page tiles in SAP SuccessFactors has been "
-                   "discontinued", where, hint="remove the module; use the latest home page")
+        ctx.report("N007", module, "type", ctx.named(where, f"the type \"{mtype}\" registers "
+                   "home page tiles; the support of the Home Page tiles in SAP SuccessFactors has "
+                   "been discontinued"), where, hint="remove the module; use the latest home page")
     elif mtype in T.SAMPLE_MODULE_TYPES:
-        ctx.report("N006", module, "type", f"module \"{name}\": type {mtype} is used by SAP's "
-                   "Benefits sample but is not among the module types SAP documents for Neo",
-                   where, hint="on com.sap.java or java.tomcat, the sfsf-connections and "
-                   "role-provider parameters do the same")
+        ctx.report("N006", module, "type", ctx.named(where, f"the type \"{mtype}\" is used by "
+                   "SAP's Benefits sample but is not among the module types SAP documents for "
+                   "Neo"), where, hint="use com.sap.java or java.tomcat with the sfsf-connections "
+                   "and role-provider parameters, which do the same")
     else:
-        ctx.report("N005", module, "type", f"Unsupported module type \"{mtype}\" for the Neo "
-                   "environment", where, hint=_type_hint(mtype, T.MODULE_TYPES))
+        ctx.report("N005", module, "type", ctx.named(where, f"Unsupported module type "
+                   f"\"{mtype}\" for the Neo environment"), where,
+                   hint=_type_hint(mtype, T.MODULE_TYPES))
 
 
 def _check_resource_type(ctx, index: int, resource: YMap) -> None:
     rtype = resource.get("type")
     if rtype is None or not isinstance(rtype, str) or rtype in T.RESOURCE_TYPES:
         return
-    ctx.report("N005", resource, "type", f"Unsupported resource type \"{rtype}\" for the Neo "
-               "environment", ("resources", index, "type"),
+    where = ("resources", index, "type")
+    ctx.report("N005", resource, "type", ctx.named(where, f"Unsupported resource type "
+               f"\"{rtype}\" for the Neo environment"), where,
                hint=_type_hint(rtype, T.RESOURCE_TYPES + ("(no type)",)))
 
 
 def _type_hint(word: str, choices: tuple) -> str:
-    match = suggest(word, choices)
-    if match:
-        return f"did you mean \"{match}\"?"
-    return "the Neo environment supports: " + ", ".join(choices)
+    return did_you_mean(word, choices) or "use one the Neo environment supports: " + ", ".join(
+        choices)
 
 
 # --- module parameters --------------------------------------------------------------------------
@@ -244,8 +243,7 @@ def _placeholders(descriptor) -> Set[str]:
 
 def _is_deferred(value: Any) -> bool:
     """Empty (filled by an extension or at deploy time) or holding a reference."""
-    return value is None or value == "" or (isinstance(value, str) and ("${" in value
-                                                                       or "~{" in value))
+    return value is None or value == "" or has_placeholder(value)
 
 
 def _check_module(ctx, index: int, module: YMap, kind: str,
@@ -261,9 +259,10 @@ def _check_module(ctx, index: int, module: YMap, kind: str,
     if isinstance(parameters, YMap):
         for key in T.DEPRECATED_PARAMETERS:
             if key in parameters:
-                ctx.report("N007", parameters, key, f"module \"{name}\": {key} registers home "
-                           "page tiles; the support of the Home Page tiles in SAP SuccessFactors "
-                           "has been discontinued", path + (key,),
+                ctx.report("N007", parameters, key, ctx.named(path, f"the parameter \"{key}\" "
+                           "registers home page tiles; the support of the Home Page tiles in "
+                           "SAP SuccessFactors "
+                           "has been discontinued"), path + (key,),
                            hint="remove it; use the latest home page", at_key=True)
     table = T.MODULE_PARAMETERS.get(mtype)
     if table is None:
@@ -278,11 +277,10 @@ def _check_module(ctx, index: int, module: YMap, kind: str,
         here = path + (key,)
         if spec is None:
             if key not in placeholders and key not in T.DEPRECATED_PARAMETERS:
-                match = suggest(key, table)
-                ctx.report("N008", parameters, key, f"module \"{name}\": unknown parameter "
-                           f"\"{key}\" for module type {mtype}", here,
-                           hint=f"did you mean \"{match}\"?" if match else "see the "
-                           f"{mtype} parameter table in SAP's Neo documentation", at_key=True)
+                ctx.report("N008", parameters, key, ctx.named(here, f"unknown parameter "
+                           f"\"{key}\" for module type \"{mtype}\""), here,
+                           hint=did_you_mean(key, table) or "check the name in the "
+                           f"{mtype} parameter table of SAP's Neo documentation", at_key=True)
             continue
         if key in T.SFSF_OWNED and mtype in T.SFSF_CHECKED_TYPES or _is_deferred(value):
             continue
@@ -300,31 +298,37 @@ def _report_missing(ctx, module: YMap, table: Dict[str, dict], parameters: YMap,
     for key, spec in table.items():
         if spec["required"] and key not in parameters:
             container, at = (module, "parameters") if "parameters" in module else (module, "type")
-            ctx.report("N009", container, at, f"module \"{name}\": missing required parameter "
-                       f"\"{key}\" of module type {mtype}", path + (key,), at_key=True)
+            ctx.report("N009", container, at, ctx.named(path, f"missing required parameter "
+                       f"\"{key}\" of module type \"{mtype}\""), path + (key,),
+                       hint=f"add parameters: {key}: ...", at_key=True)
+
+
+def _report_named(ctx, code: str, container: Any, key: Any, message: str, path: tuple,
+                  **options: Any) -> None:
+    """Report with the message led by the element (``module "app": ...``)."""
+    ctx.report(code, container, key, ctx.named(path, message), path, **options)
 
 
 def _check_value_type(ctx, parameters: YMap, key: str, value: Any, spec: dict,
                       here: tuple) -> Optional[str]:
     """Report a wrong type; return the value as text for the value checks, or None."""
     kind = spec["type"]
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind in ("string", "quoted-string"):
         if isinstance(value, str):
             return value
-        if number:
+        if is_number(value):
             text = raw_text(parameters, key)
             read = "" if str(value) == text else f" (YAML reads it as {value!r})"
-            ctx.report("N003", parameters, key, f"{key} {text} is written as a number{read}",
-                       here, hint=f"{QUOTE_ADVICE}: '{text}'")
+            _report_named(ctx, "N003", parameters, key, f"parameter \"{key}\" is written as the "
+                          f"number {text}{read}", here, hint=f"{QUOTE_ADVICE}: write '{text}'")
             return text
     elif kind == "boolean":
         if isinstance(value, bool):
             return str(value).lower()
         if isinstance(value, str) and value.lower() in _TEXT_BOOLEANS:
-            ctx.report("N003", parameters, key, f"{key} is the text \"{value}\", not a boolean; "
-                       "YAML readers disagree on such words", here, hint="write true or false "
-                       "without quotes")
+            _report_named(ctx, "N003", parameters, key, f"parameter \"{key}\" is the text "
+                          f"\"{value}\", not a boolean; YAML readers disagree on such words",
+                          here, hint="write true or false without quotes")
             return None
     elif kind == "integer":
         if isinstance(value, int) and not isinstance(value, bool):
@@ -333,8 +337,8 @@ def _check_value_type(ctx, parameters: YMap, key: str, value: Any, spec: dict,
         return None
     elif kind == "map" and isinstance(value, YMap):
         return None
-    ctx.report("N010", parameters, key, f"Invalid type for parameter \"{key}\": expected "
-               f"{_TYPE_NAMES[kind]}", here)
+    _report_named(ctx, "N010", parameters, key, f"Invalid type for parameter \"{key}\": expected "
+                  f"{_TYPE_NAMES[kind]}", here, hint=f"write {_TYPE_NAMES[kind]}")
     return None
 
 
@@ -343,45 +347,47 @@ def _check_value(ctx, parameters: YMap, key: str, value: Any, text: str, spec: d
     if "values" in spec and text not in spec["values"]:
         match = next((v for v in spec["values"] if v.lower() == text.lower()), None)
         match = match or suggest(text, spec["values"])
-        ctx.report("N011", parameters, key, f"\"{text}\" is not a valid {key}; the available "
-                   "values are " + ", ".join(spec["values"]), here,
-                   hint=f"did you mean \"{match}\"?" if match else None)
+        _report_named(ctx, "N011", parameters, key, f"\"{text}\" is not a valid {key}; the "
+                      "available values are " + ", ".join(spec["values"]), here,
+                      hint=f"did you mean \"{match}\"?" if match else "use "
+                      + one_of(spec["values"]))
     if "range" in spec and isinstance(value, int):
         low, high = spec["range"]
         if not low <= value <= high:
-            ctx.report("N011", parameters, key, f"{key} is {value}; the allowed range is from "
-                       f"{low} to {high}", here)
+            _report_named(ctx, "N011", parameters, key, f"parameter \"{key}\" is {value}; the "
+                          f"allowed range is from {low} to {high}", here)
     if "length" in spec:
         low, high = spec["length"]
         if not low <= len(text) <= high:
-            ctx.report("N011", parameters, key, f"The {key} value length has to be between {low} "
-                       f"and {high} symbols (it has {len(text)})", here)
+            _report_named(ctx, "N011", parameters, key, f"The {key} value length has to be "
+                          f"between {low} and {high} symbols (it has {len(text)})", here)
     if "documented" in spec:
         documented = spec["documented"]
         shown = text.split(".")[0] if key == "runtime-version" else text
         if shown not in documented:
-            ctx.report("N012", parameters, key, f"{mtype} documents only {key} "
-                       + ", ".join(f"'{v}'" for v in documented) + f", not '{text}'", here,
-                       hint="SAP's own examples use other values; check that the Neo runtime "
-                       "still offers it")
+            _report_named(ctx, "N012", parameters, key, f"module type \"{mtype}\" documents only "
+                          f"{key} " + one_of(documented) + f", not \"{text}\"", here,
+                          hint="check that the Neo runtime still offers it (SAP's own examples "
+                          "use other values)")
     since = spec.get("since-deployer")
     if since and deployer is not None and deployer < version_tuple(since):
-        ctx.report("N014", parameters, key, f"{key}: at least hcp-deployer-version {since} is "
-                   "required", here, hint=f"set parameters: hcp-deployer-version: '{since}'")
+        _report_named(ctx, "N014", parameters, key, f"parameter \"{key}\" needs at least "
+                      f"hcp-deployer-version {since}", here,
+                      hint=f"set parameters: hcp-deployer-version: '{since}'")
 
 
 def _check_processes(ctx, parameters: YMap, path: tuple) -> None:
     low, high = "minimum-processes", "maximum-processes"
     given = [key for key in (low, high) if parameters.get(key) is not None]
     if len(given) == 1:
-        ctx.report("N013", parameters, given[0], f"You either have to use both the {low} and "
-                   f"{high} parameters, or neither", path + (given[0],), at_key=True)
+        _report_named(ctx, "N013", parameters, given[0], f"You either have to use both the {low} "
+                      f"and {high} parameters, or neither", path + (given[0],), at_key=True)
         return
     lowest, highest = parameters.get(low), parameters.get(high)
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in (lowest, highest)) \
-            and lowest > highest:
-        ctx.report("N013", parameters, low, f"The {low} ({lowest}) should be equal to or lower "
-                   f"than the {high} value ({highest})", path + (low,))
+    if isinstance(lowest, int) and isinstance(highest, int) and not isinstance(lowest, bool) \
+            and not isinstance(highest, bool) and lowest > highest:
+        _report_named(ctx, "N013", parameters, low, f"The {low} ({lowest}) should be equal to "
+                      f"or lower than the {high} value ({highest})", path + (low,))
 
 
 def _check_compression(ctx, parameters: YMap, path: tuple) -> None:
@@ -390,9 +396,10 @@ def _check_compression(ctx, parameters: YMap, path: tuple) -> None:
         return
     for key in ("compression-mime-types", "compression-min-size"):
         if key in parameters:
-            ctx.report("N015", parameters, key, f"Explicitly specify {key} only when you use the "
-                       f"compression value on (it is {compression or 'off, the default'})",
-                       path + (key,), at_key=True)
+            _report_named(ctx, "N015", parameters, key, f"Explicitly specify {key} only when you "
+                          f"use the compression value on (it is "
+                          f"{compression or 'off, the default'})", path + (key,),
+                          hint="remove it, or set compression: on", at_key=True)
 
 
 def _check_tomcat_java(ctx, parameters: YMap, path: tuple) -> None:
@@ -409,8 +416,10 @@ def _check_tomcat_java(ctx, parameters: YMap, path: tuple) -> None:
     too_new = java == "JRE 11" and exact and parsed >= (4, 16, 0)
     if too_old or too_new:
         need = "4.16 or higher" if too_old else "4.15 or lower"
-        ctx.report("N012", parameters, "java-version", f"java.tomcat documents {java} in "
-                   f"runtime-version {need}, not in '{runtime}'", path + ("java-version",))
+        _report_named(ctx, "N012", parameters, "java-version", f"java.tomcat documents {java} in "
+                      f"runtime-version {need}, not in \"{runtime}\"", path + ("java-version",),
+                      hint=f"set runtime-version: '{'4' if too_old else '4.15'}', or another "
+                      "java-version")
 
 
 # --- literal secrets (every platform) -----------------------------------------------------------
@@ -469,8 +478,8 @@ def check_literal_secrets(ctx) -> None:
                         stack.append((value, path + (key,)))
                 elif is_sensitive_name(key) and _is_literal(value) \
                         and value_loc(node, key).file == main.file:
-                    ctx.report("N020", node, key, f"\"{key}\" has a literal value in the "
-                               "deployment descriptor", path + (key,), hint=SENSITIVE_HINT)
+                    _report_named(ctx, "N020", node, key, f"\"{key}\" has a literal value in "
+                                  "the deployment descriptor", path + (key,), hint=SENSITIVE_HINT)
         elif isinstance(node, YSeq):
             for index, item in enumerate(node):
                 if isinstance(item, (YMap, YSeq)):

@@ -33,8 +33,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from ..diagnostics import suggest
 from ..yaml_io import YMap, YSeq
+from .common import did_you_mean, indexed_maps, label, mapping, name_of
 
 CODES = {
     "R001": ("error", "a requires that names no resource, provided dependency or module"),
@@ -73,7 +73,7 @@ DYNAMIC_TYPES = {"configuration", "mta-provided", "org.cloudfoundry.existing-ser
 
 
 def check(ctx) -> None:
-    if ctx.descriptor.main.kind == "mtaext":
+    if ctx.kind == "mtaext":
         return  # an extension alone has nothing to resolve against
     index = _Index(ctx)
     for m, module in ctx.items("modules"):
@@ -82,7 +82,7 @@ def check(ctx) -> None:
         _check_resource(ctx, index, r, resource)
     globals_ = ctx.data.get("parameters")
     if isinstance(globals_, YMap):
-        owner = _Owner("Descriptor", "", {}, GLOBAL_SCOPE_SYSTEM)
+        owner = _Owner("Descriptor", "", "", {}, GLOBAL_SCOPE_SYSTEM)
         _scan(ctx, index, globals_, ("parameters",), owner, [globals_])
         _placeholder_cycles(ctx, [globals_], "", ("parameters",))
     _reference_cycles(ctx, index)
@@ -93,35 +93,33 @@ class _Index:
     """Names in the merged descriptor: who provides what."""
 
     def __init__(self, ctx) -> None:
-        # schema v2 has no hooks, deployed-after or processed-after: the deployer ignores them
-        self.v3 = (ctx.descriptor.main.schema_major or "3") not in ("1", "2")
+        self.v3 = ctx.schema_v3  # v2 has no hooks, deployed-after or processed-after
         self.modules: Dict[str, YMap] = {}
         self.provided: Dict[str, Tuple[YMap, Optional[YMap]]] = {}  # name -> (module, provides)
         self.resources: Dict[str, YMap] = {}
         for _, module in ctx.items("modules"):
-            name = _name(module)
+            name = name_of(module)
             if name is None:
                 continue
             self.modules.setdefault(name, module)
-            for provided in _maps(module.get("provides")):
-                if _name(provided) is not None:
-                    self.provided.setdefault(_name(provided), (module, provided))
+            for _, provided in indexed_maps(module.get("provides")):
+                if name_of(provided) is not None:
+                    self.provided.setdefault(name_of(provided), (module, provided))
             self.provided.setdefault(name, (module, None))
         for _, resource in ctx.items("resources"):
-            if _name(resource) is not None:
-                self.resources.setdefault(_name(resource), resource)
-        self.global_parameters = ctx.data.get("parameters") if isinstance(
-            ctx.data.get("parameters"), YMap) else YMap(ctx.data.loc)
+            if name_of(resource) is not None:
+                self.resources.setdefault(name_of(resource), resource)
+        self.global_parameters = mapping(ctx.data.get("parameters"))
         # module-types / resource-types declared in the descriptor: parameters by type name
         self.type_parameters: Dict[Tuple[str, str], YMap] = {}
         for section in ("module-types", "resource-types"):
-            for declared in _maps(ctx.data.get(section)):
-                if _name(declared) is not None and isinstance(declared.get("parameters"), YMap):
-                    self.type_parameters[(section, _name(declared))] = declared["parameters"]
+            for _, declared in indexed_maps(ctx.data.get(section)):
+                if name_of(declared) is not None and isinstance(declared.get("parameters"), YMap):
+                    self.type_parameters[(section, name_of(declared))] = declared["parameters"]
 
     def scope(self, element: YMap, section: str) -> List[YMap]:
         """Parameters a placeholder in ``element`` sees: its own, its type's, the global ones."""
-        scope = [_as_map(element.get("parameters"))]
+        scope = [mapping(element.get("parameters"))]
         kind = element.get("type")
         if isinstance(kind, str) and (section, kind) in self.type_parameters:
             scope.append(self.type_parameters[(section, kind)])
@@ -144,112 +142,83 @@ class _Index:
             if provided is None:
                 return None
             props = provided.get("properties")
-        return props if isinstance(props, YMap) else YMap(_loc_of(props))
+        return mapping(props)
 
     def all_names(self) -> Set[str]:
         return set(self.resources) | set(self.provided)
 
 
-def _loc_of(node: Any):
-    from ..diagnostics import Loc
-    return getattr(node, "loc", Loc("", 0, 0))
-
-
-def _name(node: YMap) -> Optional[str]:
-    name = node.get("name")
-    if type(name) is str:
-        return name
-    if isinstance(name, bool) or not isinstance(name, (str, int, float)):
-        return None  # no name, or a shape the structure rules report
-    return str(node.raws.get("name", name))
-
-
-def _maps(value: Any) -> Iterator[YMap]:
-    if isinstance(value, YSeq):
-        for item in value:
-            if isinstance(item, YMap):
-                yield item
-
-
-def _indexed(value: Any) -> Iterator[Tuple[int, YMap]]:
-    if isinstance(value, YSeq):
-        for index, item in enumerate(value):
-            if isinstance(item, YMap):
-                yield index, item
-
-
 class _Owner:
-    """The element whose values are being read: what it requires, and which names are system."""
+    """The element whose values are being read: its kind and name as the deployer words them,
+    its label for messages, what it requires, and which names are system parameters."""
 
-    __slots__ = ("kind", "name", "required", "system")
+    __slots__ = ("kind", "name", "label", "required", "system")
 
-    def __init__(self, kind: str, name: str, required: Dict[str, YMap], system: Set[str]) -> None:
-        self.kind, self.name, self.required, self.system = kind, name, required, system
+    def __init__(self, kind: str, name: str, label: str, required: Dict[str, YMap],
+                 system: Set[str]) -> None:
+        self.kind, self.name, self.label = kind, name, label
+        self.required, self.system = required, system
 
 
 def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
-    name = _name(module) or f"modules[{m}]"
+    name = name_of(module) or f"modules[{m}]"
     base = ("modules", m)
-    owner = _Owner("Module", name, _check_requires(ctx, index, module, base, "module", name),
-                   MODULE_SCOPE_SYSTEM)
+    owner = _Owner("Module", name, label("module", module, name),
+                   _check_requires(ctx, index, module, base, "module", name), MODULE_SCOPE_SYSTEM)
     scope = index.scope(module, "module-types")
     for section in ("properties", "parameters"):
         if isinstance(module.get(section), YMap):
             _scan(ctx, index, module[section], base + (section,), owner, scope)
     _placeholder_cycles(ctx, scope, name, base + ("parameters",))
-    for p, provided in _indexed(module.get("provides")):
+    for p, provided in indexed_maps(module.get("provides")):
         here = base + ("provides", p)
-        inner = [_as_map(provided.get("parameters"))] + scope
+        inner = [mapping(provided.get("parameters"))] + scope
         for section in ("properties", "parameters"):
             if isinstance(provided.get(section), YMap):
                 _scan(ctx, index, provided[section], here + (section,), owner, inner)
-    for r, requirement in _indexed(module.get("requires")):
+    for r, requirement in indexed_maps(module.get("requires")):
         _requirement_values(ctx, index, requirement, base + ("requires", r), owner, scope)
-    for h, hook in _indexed(module.get("hooks") if index.v3 else None):
+    for h, hook in indexed_maps(module.get("hooks") if index.v3 else None):
         here = base + ("hooks", h)
-        hook_owner = _Owner("Module", name, dict(owner.required), owner.system)
+        hook_owner = _Owner("Module", name, owner.label, dict(owner.required), owner.system)
         hook_owner.required.update(_check_requires(ctx, index, hook, here, "module", name))
         if isinstance(hook.get("parameters"), YMap):
             _scan(ctx, index, hook["parameters"], here + ("parameters",), hook_owner,
                   [hook["parameters"]] + scope)
     if index.v3:
-        _order_names(ctx, module, "deployed-after", base, index.modules, "module")
+        _order_names(ctx, owner, module, "deployed-after", base, index.modules, "module")
 
 
 def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
-    name = _name(resource) or f"resources[{r}]"
+    name = name_of(resource) or f"resources[{r}]"
     base = ("resources", r)
-    owner = _Owner("Resource", name, _check_requires(ctx, index, resource, base, "resource",
-                                                     name), RESOURCE_SCOPE_SYSTEM)
+    owner = _Owner("Resource", name, label("resource", resource, name),
+                   _check_requires(ctx, index, resource, base, "resource", name),
+                   RESOURCE_SCOPE_SYSTEM)
     scope = index.scope(resource, "resource-types")
     for section in ("properties", "parameters"):
         if isinstance(resource.get(section), YMap):
             _scan(ctx, index, resource[section], base + (section,), owner, scope)
     _placeholder_cycles(ctx, scope, name, base + ("parameters",))
-    for q, requirement in _indexed(resource.get("requires")):
+    for q, requirement in indexed_maps(resource.get("requires")):
         _requirement_values(ctx, index, requirement, base + ("requires", q), owner, scope)
     if index.v3:
-        _order_names(ctx, resource, "processed-after", base, index.resources, "resource")
-
-
-def _as_map(value: Any) -> YMap:
-    return value if isinstance(value, YMap) else YMap(_loc_of(value))
+        _order_names(ctx, owner, resource, "processed-after", base, index.resources, "resource")
 
 
 def _check_requires(ctx, index: _Index, owner: YMap, base: tuple, kind: str,
                     owner_name: str) -> Dict[str, YMap]:
     """R001 for each unresolved requires; returns the resolvable ones by name."""
     required: Dict[str, YMap] = {}
-    for r, requirement in _indexed(owner.get("requires")):
-        name = _name(requirement)
+    for r, requirement in indexed_maps(owner.get("requires")):
+        name = name_of(requirement)
         if name is None:
             continue
         if not index.resolves(name):
-            guess = suggest(name, index.all_names())
             ctx.report("R001", requirement, "name", f"Unresolved required dependency \"{name}\" "
                        f"for {kind} \"{owner_name}\"", base + ("requires", r, "name"),
-                       hint=f"did you mean \"{guess}\"?" if guess else
-                       "add a resource or a provides of that name")
+                       hint=did_you_mean(name, index.all_names())
+                       or f"add a resource or a provided dependency called \"{name}\"")
             continue
         required.setdefault(name, requirement)
     return required
@@ -257,8 +226,8 @@ def _check_requires(ctx, index: _Index, owner: YMap, base: tuple, kind: str,
 
 def _requirement_values(ctx, index: _Index, requirement: YMap, here: tuple, owner: _Owner,
                         scope: List[YMap]) -> None:
-    name = _name(requirement)
-    inner = [_as_map(requirement.get("parameters"))] + scope
+    name = name_of(requirement)
+    inner = [mapping(requirement.get("parameters"))] + scope
     short_target = name if name in owner.required and requirement.get("list") is None else None
     for section in ("properties", "parameters"):
         values = requirement.get(section)
@@ -288,7 +257,7 @@ def _scan(ctx, index: _Index, values: YMap, path: tuple, owner: _Owner, scope: L
             _references(ctx, index, container, key, text, here, owner, short_target,
                         short_allowed)
         if "${" in text:
-            _placeholders(ctx, index, container, key, text, here, scope, owner.system)
+            _placeholders(ctx, index, container, key, text, here, scope, owner)
 
 
 def _references(ctx, index: _Index, container: Any, key: Any, text: str, here: tuple,
@@ -298,7 +267,7 @@ def _references(ctx, index: _Index, container: Any, key: Any, text: str, here: t
         dep, slash, prop = body.partition("/")
         if not slash:  # ~{prop}: only inside a requires entry, about that dependency
             if short_allowed and short_target is not None:
-                _property_exists(ctx, index, container, key, here, short_target, body,
+                _property_exists(ctx, index, container, key, here, owner, short_target, body,
                                  match.group(0))
             continue
         if dep not in owner.required:
@@ -309,29 +278,31 @@ def _references(ctx, index: _Index, container: Any, key: Any, text: str, here: t
                        if index.resolves(dep) else _unknown_hint(dep, index))
             continue
         if owner.required[dep].get("list") is None:
-            _property_exists(ctx, index, container, key, here, dep, prop, match.group(0))
+            _property_exists(ctx, index, container, key, here, owner, dep, prop,
+                             match.group(0))
 
 
 def _unknown_hint(dep: str, index: _Index) -> str:
-    guess = suggest(dep, index.all_names())
-    return (f"no resource or provided dependency is called \"{dep}\""
-            + (f"; did you mean \"{guess}\"?" if guess else ""))
+    return (did_you_mean(dep, index.all_names())
+            or f"add a resource or a provided dependency called \"{dep}\", and require it")
 
 
-def _property_exists(ctx, index: _Index, container: Any, key: Any, here: tuple, dep: str,
-                     prop: str, written: str) -> None:
+def _property_exists(ctx, index: _Index, container: Any, key: Any, here: tuple,
+                     owner: _Owner, dep: str, prop: str, written: str) -> None:
     properties = index.properties_of(dep)
     if properties is None or prop in properties:
         return
-    guess = suggest(prop, [k for k in properties if isinstance(k, str)])
-    known = ", ".join(sorted(str(k) for k in properties)) or "none"
-    ctx.report("R003", container, key, f"Unable to resolve \"{written}\": \"{dep}\" has no "
-               f"property \"{prop}\"", here,
-               hint=f"did you mean \"{guess}\"?" if guess else f"its properties: {known}")
+    known = ", ".join(f"\"{k}\"" for k in sorted(str(k) for k in properties))
+    ctx.report("R003", container, key, f"{owner.label}: unable to resolve \"{written}\": "
+               f"\"{dep}\" has no property \"{prop}\"", here,
+               hint=did_you_mean(prop, [k for k in properties if isinstance(k, str)])
+               or (f"use one of its properties: {known}" if known
+                   else f"add the property \"{prop}\" to \"{dep}\""))
 
 
 def _placeholders(ctx, index: _Index, container: Any, key: Any, text: str, here: tuple,
-                  scope: List[YMap], system: Set[str]) -> None:
+                  scope: List[YMap], owner: _Owner) -> None:
+    system = owner.system
     for match in PLACEHOLDER.finditer(text):
         name = match.group(1)
         head = name.split("/", 1)[0]
@@ -342,11 +313,13 @@ def _placeholders(ctx, index: _Index, container: Any, key: Any, text: str, here:
         known: Set[str] = set(system)
         for params in scope:
             known.update(k for k in params if isinstance(k, str))
-        guess = suggest(name, known)
-        ctx.report("R004", container, key, f"unknown placeholder \"{match.group(0)}\": no "
+        guess = did_you_mean(name, known)
+        prefix = f"{owner.label}: u" if owner.label else "U"
+        ctx.report("R004", container, key, f"{prefix}nknown placeholder \"{match.group(0)}\": no "
                    "parameter in scope and no system parameter has this name", here,
-                   hint=(f"did you mean \"${{{guess}}}\"? " if guess else "")
-                   + "write \\${...} for a literal; a module type may still define it")
+                   hint=(guess.replace('"', '"${', 1).replace('"?', '}"?') + " "
+                         if guess else "")
+                   + "write '\\${...}' for a literal; a module type may still define it")
 
 
 def _placeholder_cycles(ctx, scope: List[YMap], owner: str, path: tuple) -> None:
@@ -422,10 +395,10 @@ def _reference_cycles(ctx, index: _Index) -> None:
     edges: Dict[str, List[str]] = {}
     owners: List[Tuple[str, Optional[YMap], tuple]] = []
     for m, module in ctx.items("modules"):
-        for p, provided in _indexed(module.get("provides")):
-            owners.append((_name(provided) or "", provided, ("modules", m, "provides", p)))
+        for p, provided in indexed_maps(module.get("provides")):
+            owners.append((name_of(provided) or "", provided, ("modules", m, "provides", p)))
     for r, resource in ctx.items("resources"):
-        owners.append((_name(resource) or "", resource, ("resources", r)))
+        owners.append((name_of(resource) or "", resource, ("resources", r)))
     for dep, owner, path in owners:
         props = owner.get("properties") if owner is not None else None
         if not dep or not isinstance(props, YMap):
@@ -455,25 +428,24 @@ def _ref_texts(value: Any) -> Iterator[str]:
                 yield text
 
 
-def _order_names(ctx, owner: YMap, key: str, base: tuple, known: Dict[str, YMap],
-                 kind: str) -> None:
-    names = owner.get(key)
+def _order_names(ctx, owner: _Owner, element: YMap, key: str, base: tuple,
+                 known: Dict[str, YMap], kind: str) -> None:
+    names = element.get(key)
     if not isinstance(names, YSeq):
         return
     for i, name in enumerate(names):
         if isinstance(name, str) and name not in known:
-            guess = suggest(name, known)
-            ctx.report("R008", names, i, f"{key} names \"{name}\", which is not a {kind} of this "
-                       "descriptor", base + (key, i),
-                       hint=f"did you mean \"{guess}\"?" if guess else None)
+            ctx.report("R008", names, i, f"{owner.label}: {key} names \"{name}\", which is not "
+                       f"a {kind} of this descriptor", base + (key, i),
+                       hint=did_you_mean(name, known) or f"remove \"{name}\" from {key}")
 
 
 def _empty_values(ctx) -> None:
     """Empty properties and parameters: the deployer refuses them after merging."""
-    v3 = (ctx.descriptor.main.schema_major or "3") not in ("1", "2")
+    v3 = ctx.schema_v3
     chained = bool(ctx.descriptor.extensions)
     code = "R007" if chained else "R006"
-    for container, path, prefix in _value_maps(ctx):
+    for container, path, prefix, owner in _value_maps(ctx):
         for section in ("parameters", "properties"):
             values = container.get(section)
             if not isinstance(values, YMap):
@@ -488,13 +460,15 @@ def _empty_values(ctx) -> None:
                 name = "#".join(prefix + (key,))
                 deployer = (f"The {kind} \"{name}\" is not optional and has no value." if v3
                             else f"Unresolved mandatory {section}: [{name}]")
-                message = (f"\"{key}\" is still empty after the extension chain; the deployer "
+                what = f"{owner}: {kind} \"{key}\"" if owner else f"{kind} \"{key}\""
+                message = (f"{what} is still empty after the extension chain; the deployer "
                            f"stops with: {deployer}" if chained else
-                           f"\"{key}\" is empty: an extension descriptor must supply it, or the "
+                           f"{what} is empty: an extension descriptor must supply it, or the "
                            f"deployer stops with: {deployer}")
                 ctx.report(code, values, key, message, path + (section, key), at_key=True,
-                           hint="give the value in an .mtaext" + (
-                               f", or mark it optional: true in {section}-metadata" if v3 else ""))
+                           hint="give it a value in an .mtaext" + (
+                               f", or mark it 'optional: true' in {section}-metadata" if v3
+                               else ""))
 
 
 def _optional(metadata: Any, key: str) -> bool:
@@ -502,14 +476,21 @@ def _optional(metadata: Any, key: str) -> bool:
     return isinstance(entry, YMap) and entry.get("optional") is True
 
 
-def _value_maps(ctx) -> Iterator[Tuple[YMap, tuple, Tuple[str, ...]]]:
-    """(element, path, the deployer's name prefix) for everything with parameters/properties."""
-    yield ctx.data, (), ()
+_DEPENDENCY_KINDS = {"requires": "required dependency", "provides": "provided dependency"}
+
+
+def _value_maps(ctx) -> Iterator[Tuple[YMap, tuple, Tuple[str, ...], str]]:
+    """(element, path, the deployer's name prefix, label) for everything with parameters or
+    properties."""
+    yield ctx.data, (), (), ""
     for section in ("modules", "resources"):
+        kind = section[:-1]
         for i, element in ctx.items(section):
             base = (section, i)
-            own = (_name(element) or f"{section}[{i}]",)
-            yield element, base, own
+            own = (name_of(element) or f"{section}[{i}]",)
+            owner = label(kind, element, f"{section}[{i}]")
+            yield element, base, own, owner
             for sub in ("requires", "provides"):
-                for j, dep in _indexed(element.get(sub)):
-                    yield dep, base + (sub, j), own + (_name(dep) or f"{sub}[{j}]",)
+                for j, dep in indexed_maps(element.get(sub)):
+                    yield (dep, base + (sub, j), own + (name_of(dep) or f"{sub}[{j}]",),
+                           f"{owner}, " + label(_DEPENDENCY_KINDS[sub], dep, f"{sub}[{j}]"))

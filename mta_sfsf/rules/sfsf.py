@@ -34,8 +34,8 @@ Extensions"):
   ``token-url`` and each integration's ``endpoint`` must be acceptable URLs (F015);
 - each integration needs ``name`` (unique in its connection, F016), ``event`` and ``endpoint``;
   ``fields`` maps output field names to a source field, ``{constant: value}`` (a map whose only
-  key is ``constant``) or a nested map (F017); a field name that is not an identifier in Java and JavaScript makes the payload awkward
-  to bind in the receiving app (F018, a warning).
+  key is ``constant``) or a nested map (F017); a field name that is not an identifier in Java and
+  JavaScript makes the payload awkward to bind in the receiving app (F018, a warning).
 
 Text values must be non-empty and free of control characters (F007). Whether ``~{...}`` and
 ``${...}`` references resolve is the references rules' job, not this module's.
@@ -45,9 +45,11 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, Optional, Tuple
 
-from ..diagnostics import Loc, format_path, suggest
+from ..diagnostics import Loc
 from ..urls import url_problem
 from ..yaml_io import YMap, YSeq, value_loc
+from .common import (MAX_NAME, NAME_PATTERN, did_you_mean, has_placeholder, indexed_maps, label,
+                     one_of)
 from .neo import is_sensitive_name
 
 CODES = {
@@ -97,8 +99,6 @@ SFSF_MODULES = ("BizX",)
 ROLE_PROVIDERS = ("sfsf", "hcp")
 TILES_PARAMETERS = ("sfsf-home-page-tiles", "sfsf-tiles")
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-\.]+$")
-MAX_NAME = 128
 # Client IDs travel in HTTP Basic headers and form bodies: URL-unreserved characters need no
 # escaping anywhere and exclude the ':' that would split a Basic credential.
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.~\-]+$")
@@ -119,11 +119,6 @@ Path = Tuple[Any, ...]
 def is_reference(value: Any) -> bool:
     """A whole value that is one ``~{...}`` or ``${...}`` reference."""
     return isinstance(value, str) and bool(_REFERENCE.match(value))
-
-
-def has_placeholder(value: Any) -> bool:
-    """A value resolved only at deploy time (contains ``~{`` or ``${``)."""
-    return isinstance(value, str) and ("${" in value or "~{" in value)
 
 
 def token_lifetime_seconds(value: Any) -> int:
@@ -208,9 +203,8 @@ class _Shared:
         if self._providers is None:
             found: Dict[str, Tuple[YMap, Path]] = {}
             for index, module in self.ctx.items("modules"):
-                provides = module.get("provides")
-                for position, item in enumerate(provides if isinstance(provides, YSeq) else ()):
-                    if isinstance(item, YMap) and isinstance(item.get("name"), str):
+                for position, item in indexed_maps(module.get("provides")):
+                    if isinstance(item.get("name"), str):
                         found.setdefault(item["name"], (item, ("modules", index, "provides",
                                                                position)))
             for index, resource in self.ctx.items("resources"):
@@ -229,19 +223,43 @@ class _Module:
         self.base = base
         self.shared = shared
         self.names = shared.names
-        main = ctx.descriptor.main
+        self.label = ctx.element(base)
         # Validating an extension descriptor on its own: that is where secrets belong.
-        self.main_file = None if main.kind == "mtaext" else main.file
+        self.main_file = None if ctx.kind == "mtaext" else ctx.descriptor.main.file
 
     def report(self, code: str, container: Any, key: Any, message: str, path: Path,
                hint: Optional[str] = None, at_key: bool = False) -> None:
-        self.ctx.report(code, container, key, message, path, hint=hint, at_key=at_key)
+        """Report with the message led by the element: ``module "app", outbound connection
+        "x", integration "y": ...``."""
+        self.ctx.report(code, container, key, f"{self.where(path)}: {message}", path, hint=hint,
+                        at_key=at_key)
+
+    def where(self, path: Path) -> str:
+        """The label of the module, connection and integration ``path`` lies in."""
+        if path[:len(self.base)] != self.base:
+            return self.ctx.element(path) or "the descriptor"
+        text, rest = self.label, path[len(self.base):]
+        if len(rest) < 2 or not isinstance(rest[1], int):
+            return text
+        seq = self.parameters.get(rest[0])
+        item = seq[rest[1]] if isinstance(seq, YSeq) and rest[1] < len(seq) else None
+        where = f"{rest[0]}[{rest[1]}]"
+        if rest[0] != "sfsf-outbound-connections" or not isinstance(item, YMap):
+            return f"{text}, {where}"
+        text += ", " + label("outbound connection", item, where)
+        integrations = item.get("integrations")
+        if len(rest) >= 4 and rest[2] == "integrations" and isinstance(rest[3], int) \
+                and isinstance(integrations, YSeq) and rest[3] < len(integrations) \
+                and isinstance(integrations[rest[3]], YMap):
+            text += ", " + label("integration", integrations[rest[3]],
+                                 f"integrations[{rest[3]}]")
+        return text
 
     def check(self) -> None:
         p = self.parameters
         if "sfsf-idp-access" in p and not isinstance(p["sfsf-idp-access"], bool) \
                 and not has_placeholder(p["sfsf-idp-access"]):
-            self.report("F001", p, "sfsf-idp-access", "sfsf-idp-access must be true or false",
+            self.report("F001", p, "sfsf-idp-access", "\"sfsf-idp-access\" must be true or false",
                         self.base + ("sfsf-idp-access",),
                         hint="write true or false without quotes")
         if "role-provider" in p:
@@ -260,17 +278,16 @@ class _Module:
         allowed = frozenset(allowed)
         for key in node:
             if key not in allowed:
-                close = suggest(key, allowed)
-                hint = (f"did you mean \"{close}\"?" if close else
-                        "allowed: " + ", ".join(sorted(allowed)))
-                self.report("F002", node, key, f"unknown key \"{key}\" in {what}", path + (key,),
+                hint = did_you_mean(key, allowed) or "use one of: " + ", ".join(sorted(allowed))
+                self.report("F002", node, key, f"unknown key \"{key}\"", path + (key,),
                             hint=hint, at_key=True)
 
     def missing(self, node: YMap, required: Iterable[str], parent: Any, index: Any, path: Path,
                 what: str) -> None:
         for key in required:
             if key not in node:
-                self.report("F004", parent, index, f"{what} has no \"{key}\"", path)
+                self.report("F004", parent, index, f"\"{key}\" is missing ({what})", path,
+                            hint=f"add {key}: ...")
 
     def wrong_type(self, container: Any, key: Any, path: Path, message: str,
                    hint: Optional[str] = None) -> None:
@@ -283,9 +300,8 @@ class _Module:
             return None
         if value in allowed:
             return value
-        close = suggest(value, allowed)
-        hint = f"did you mean \"{close}\"?" if close else "allowed: " + ", ".join(allowed)
-        self.report("F003", node, key, f"\"{key}\" is \"{value}\"; allowed: " + ", ".join(allowed),
+        hint = did_you_mean(value, allowed) or "use " + one_of(allowed)
+        self.report("F003", node, key, f"\"{key}\" is \"{value}\"; allowed: " + one_of(allowed),
                     path, hint=hint)
         return None
 
@@ -447,7 +463,8 @@ class _Module:
             if problem:
                 self.report("F015", node, "token-url",
                             f"\"token-url\" is not acceptable: {problem}", path + ("token-url",),
-                            hint="https://oauthasservices-<account>.<host>/oauth2/api/v1/token")
+                            hint="write it like https://oauthasservices-<account>.<host>"
+                            "/oauth2/api/v1/token")
         if "integrations" in node:
             self.integrations(node, path + ("integrations",))
 
@@ -461,18 +478,19 @@ class _Module:
                        if NAME_PATTERN.match(name) else
                        "may contain only letters, digits, -, _ and .")
             shown = name if len(name) <= 40 else name[:40] + "..."
-            self.report("F010", node, "name", f"outbound connection name \"{shown}\" {problem}",
-                        path, hint="MTA names match ^[A-Za-z0-9_\\-\\.]+$")
+            self.report("F010", node, "name", f"the name \"{shown}\" {problem}",
+                        path, hint="rename it: MTA names match ^[A-Za-z0-9_\\-\\.]+$")
             return
         loc = value_loc(node, "name")
         first = self.names.get(name)
         if first is None:
             self.names[name] = loc
             return
-        self.report("F011", node, "name", f"outbound connection name \"{name}\" is already used "
-                    f"at {first.file}:{first.line}:{first.column}; connection names are unique "
-                    "across the MTA", path,
-                    hint="each name becomes an OAuth configuration name in SuccessFactors")
+        self.report("F011", node, "name", f"the name \"{name}\" is already used by another "
+                    f"outbound connection at {first.file}:{first.line}:{first.column}; "
+                    "connection names are unique across the MTA", path,
+                    hint="rename one: each name becomes an OAuth configuration name in "
+                    "SuccessFactors")
 
     def client_secret(self, node: YMap, path: Path) -> None:
         value = node["client-secret"]
@@ -487,9 +505,10 @@ class _Module:
                 container, key, target_path = target
                 # A secret-like name is already the Neo rules' N020, on every platform.
                 if not is_sensitive_name(key) and _literal_in(container, key, self.main_file):
+                    connection = self.where(path).rsplit(", ", 1)[-1]
                     self.report("F013", container, key, f"\"{key}\" holds a literal secret in "
                                 f"the deployment descriptor (the client-secret {value} of "
-                                f"{format_path(path[:-1])} refers to it)", target_path,
+                                f"{connection} refers to it)", target_path,
                                 hint="leave it empty here and set it in an .mtaext")
             return
         if _literal_in(node, "client-secret", self.main_file):
@@ -535,9 +554,10 @@ class _Module:
                 if first is None:
                     seen[name] = value_loc(node, "name")
                 else:
-                    self.report("F016", node, "name", f"integration name \"{name}\" is already "
-                                f"used in this connection at {first.file}:{first.line}:"
-                                f"{first.column}", here + ("name",))
+                    self.report("F016", node, "name", f"the name \"{name}\" is already used "
+                                "by another integration of this connection at "
+                                f"{first.file}:{first.line}:{first.column}", here + ("name",),
+                                hint="rename one of the two")
             if "event" in node:
                 self.text(node, "event", here + ("event",), max_length=None)
             for key in ("description", "filter"):
@@ -549,8 +569,8 @@ class _Module:
                 if problem:
                     self.report("F015", node, "endpoint",
                                 f"\"endpoint\" is not acceptable: {problem}", here + ("endpoint",),
-                                hint="/api/events, https://app.example.com/api/events or "
-                                "${default-url}/api/events")
+                                hint="write it like /api/events, "
+                                "https://app.example.com/api/events or ${default-url}/api/events")
             if "fields" in node:
                 self.fields(node, here + ("fields",))
 
@@ -595,4 +615,5 @@ class _Module:
         elif not _PORTABLE_FIELD.match(name):
             self.report("F018", node, name, f"field name \"{name}\" is not an identifier in "
                         "Java or JavaScript; the receiving app cannot bind it directly", path,
-                        hint="letters, digits, _ and $, not starting with a digit", at_key=True)
+                        hint="rename it with letters, digits, _ and $, not starting with a "
+                        "digit", at_key=True)

@@ -34,8 +34,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Tuple
 
-from ..diagnostics import suggest
 from ..yaml_io import YMap, YSeq, raw_text
+from .common import MAX_NAME, did_you_mean, is_number, label
 
 CODES = {
     "S001": ("error", "a required key is missing or empty"),
@@ -50,8 +50,7 @@ CODES = {
     "S010": ("warning", "a version that is not semantic versioning (MAJOR.MINOR.PATCH)"),
 }
 
-IDENTIFIER = re.compile(r"^[A-Za-z0-9_\-\.]+$")
-MAX_IDENTIFIER = 128
+_NOT_IN_NAMES = re.compile(r"[^A-Za-z0-9_\-\.]")  # the first character a name may not hold
 SUPPORTED_SCHEMAS = {2: (0, 1, 2), 3: (0, 1, 2, 3)}
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
                     r"(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
@@ -145,12 +144,12 @@ _SHAPE_TYPES = {"map": "Map", "str": "String", "bool": "Boolean"}
 
 
 def check(ctx) -> None:
-    kind = ctx.descriptor.main.kind
+    kind = ctx.kind
     data: YMap = ctx.data
     major = _schema_major(ctx, data)
     root = "mtaext" if kind == "mtaext" else "mtad"
     names = _Namespaces(ctx)
-    _check_element(ctx, data, root, (), kind == "mta", major, names)
+    _check_element(ctx, data, root, (), "", kind == "mta", major, names)
     if kind != "mtaext":
         _check_versions(ctx, data, kind)
 
@@ -163,17 +162,18 @@ def _schema_major(ctx, data: YMap) -> Optional[int]:
     parts = _coerce(text)
     if parts is None:
         ctx.report("S007", data, "_schema-version", f"Unable to parse version \"{text}\"",
-                   ("_schema-version",), hint="use '3.1' (quoted)")
+                   ("_schema-version",), hint="write _schema-version: '3.1' (quoted)")
         return None
     major, minor = parts[0], parts[1]
     if major not in SUPPORTED_SCHEMAS:
         ctx.report("S007", data, "_schema-version", f"Version \"{text}\" is not supported",
-                   ("_schema-version",), hint="the deployer supports schema versions 2.x and 3.x")
+                   ("_schema-version",), hint="use a schema version 2.x or 3.x, such as '3.1'")
         return None
     if minor not in SUPPORTED_SCHEMAS[major]:
         known = ", ".join(f"{major}.{m}" for m in SUPPORTED_SCHEMAS[major])
         ctx.report("S008", data, "_schema-version", f"schema version \"{text}\" is newer than "
-                   f"the deployer knows ({known}); it is read as {major}.x", ("_schema-version",))
+                   f"the deployer knows ({known}); it is read as {major}.x", ("_schema-version",),
+                   hint=f"use one of {known}")
     return major
 
 
@@ -192,13 +192,13 @@ def _check_versions(ctx, data: YMap, kind: str) -> None:
         text = text.replace("${timestamp}", "20260101000000")
     if _coerce(text) is None:
         ctx.report("S009", data, "version", f"Unable to parse version \"{text}\"", ("version",),
-                   hint="use semantic versioning such as 1.0.0; an unfiltered build placeholder "
-                        "stays text")
+                   hint="write a semantic version such as '1.0.0'; an unfiltered build "
+                        "placeholder stays text")
     elif not SEMVER.match(text):
         major, minor, patch = _coerce(text)
         ctx.report("S010", data, "version", f"version \"{text}\" is not semantic versioning; the "
                    f"deployer reads it as {major}.{minor}.{patch}", ("version",),
-                   hint=f"write {major}.{minor}.{patch}")
+                   hint=f"write '{major}.{minor}.{patch}'")
 
 
 class _Namespaces:
@@ -219,13 +219,16 @@ class _Namespaces:
         first_label, first_loc = first
         self.ctx.report("S005", owner, "name", f"Value \"{name}\" for key \"name\" not unique for "
                         f"object \"{what}\"", path + ("name",),
-                        hint=f"{first_label} at line {first_loc.line} has the same name"
+                        hint=f"rename one: {first_label} at line {first_loc.line} has the same "
+                        "name"
                         + ("; resource names, provided dependency names and module names share "
                            "one namespace" if table is self.dependencies else ""))
 
 
-def _check_element(ctx, node: YMap, kind: str, path: tuple, dev: bool, major: Optional[int],
-                   names: _Namespaces) -> None:
+def _check_element(ctx, node: YMap, kind: str, path: tuple, owner: str, dev: bool,
+                   major: Optional[int], names: _Namespaces) -> None:
+    """One element and, recursively, the elements in it; ``owner`` is its label for messages
+    ("" for the descriptor itself)."""
     what, spec, required = ELEMENTS[kind]
     if dev and kind == "mtad":
         what = "MTA development descriptor"
@@ -242,13 +245,13 @@ def _check_element(ctx, node: YMap, kind: str, path: tuple, dev: bool, major: Op
         value = node[key]
         entry = spec.get(key)
         if entry is None:
-            _unknown_key(ctx, node, key, path, spec, what)
+            _unknown_key(ctx, node, key, path, spec, kind, owner or f"the {what[4:]}")
             continue
         shape, element, v3_only = entry
         if v3_only and major == 2:
-            ctx.report("S006", node, key, f"\"{key}\" is a schema v3 key; a _schema-version 2 "
-                       "descriptor ignores it", path + (key,), hint="use _schema-version '3.1'",
-                       at_key=True)
+            ctx.report("S006", node, key, _prefixed(owner, f"\"{key}\" is a schema v3 key; a "
+                       "_schema-version 2 descriptor ignores it"), path + (key,),
+                       hint="write _schema-version: '3.1'", at_key=True)
         if value is None:
             continue
         if not _shape_ok(ctx, node, key, value, shape, path):
@@ -264,7 +267,9 @@ def _check_element(ctx, node: YMap, kind: str, path: tuple, dev: bool, major: Op
                                f"element must be a map, but got \"{_java_type(item)}\"", here,
                                hint="write '- name: ...'")
                     continue
-                _check_element(ctx, item, element, here, dev, major, names)
+                inner = label(ELEMENT_LABELS.get(element, "element"), item, f"{key}[{index}]")
+                _check_element(ctx, item, element, here, f"{owner}, {inner}" if owner else inner,
+                               dev, major, names)
                 _unique(ctx, node, kind, key, item, here, seen, names)
     if kind in ("module",) and isinstance(node.get("name"), (str, int, float)):
         _implicit_provide(ctx, node, path, names)
@@ -287,14 +292,13 @@ def _shape_ok(ctx, node: YMap, key: str, value: Any, shape: str, path: tuple) ->
                                f"\"String\" but got \"{_java_type(item)}\"", path + (key, index))
         return True
     # the deployer reads ID and names with toString(), other strings with a cast
-    number_name = key in ("ID", "name") and isinstance(value, (int, float)) and not isinstance(
-        value, bool)
+    number_name = key in ("ID", "name") and is_number(value)
     ok = {"map": isinstance(value, YMap), "bool": isinstance(value, bool),
           "str": isinstance(value, str) or number_name}[shape]
     if not ok:
         hint = None
         if shape == "str" and isinstance(value, (int, float)):
-            hint = f"quote it: {key}: '{raw_text(node, key)}'"
+            hint = f"quote it: write {key}: '{raw_text(node, key)}'"
         ctx.report("S002", node, key, f"Invalid type for key \"{key}\", expected "
                    f"\"{_SHAPE_TYPES[shape]}\" but got \"{_java_type(value)}\"", path + (key,),
                    hint=hint)
@@ -307,10 +311,11 @@ def _java_type(value: Any) -> str:
 
 def _identifier(ctx, node: YMap, key: str, path: tuple) -> None:
     text = raw_text(node, key)
-    if len(text) > MAX_IDENTIFIER:
+    if len(text) > MAX_NAME:
         ctx.report("S004", node, key, f"Invalid value for key \"{key}\", maximum length is "
-                   f"{MAX_IDENTIFIER}", path + (key,), hint=f"it has {len(text)} characters")
-    bad = re.search(r"[^A-Za-z0-9_\-\.]", text)
+                   f"{MAX_NAME}", path + (key,),
+                   hint=f"shorten it: it has {len(text)} characters")
+    bad = _NOT_IN_NAMES.search(text)
     if bad or not text:
         at = text[bad.start():] if bad else text
         ctx.report("S003", node, key, f"Invalid value for key \"{key}\", matching failed at "
@@ -318,20 +323,31 @@ def _identifier(ctx, node: YMap, key: str, path: tuple) -> None:
                    hint="use only letters, digits, '_', '-' and '.'")
 
 
-def _unknown_key(ctx, node: YMap, key: str, path: tuple, spec: Spec, what: str) -> None:
+def _prefixed(owner: str, message: str) -> str:
+    return f"{owner}: {message}" if owner else message
+
+
+def _unknown_key(ctx, node: YMap, key: str, path: tuple, spec: Spec, kind: str,
+                 owner: str) -> None:
     if key in _DEV_ONLY:
-        ctx.report("S006", node, key, f"\"{key}\" belongs in a development descriptor (mta.yaml); "
-                   "the deployer ignores it", path + (key,), at_key=True)
+        ctx.report("S006", node, key, _prefixed(owner, f"\"{key}\" belongs in a development "
+                   "descriptor (mta.yaml); the deployer ignores it"), path + (key,),
+                   hint="remove it, or move the file to mta.yaml", at_key=True)
         return
-    guess = suggest(key, set(spec))
-    hint = f"did you mean \"{guess}\"?" if guess else None
-    if guess is None and what == "MTA module" and key in _MODULE_PARAMETER_LIKE:
-        hint = f"\"{key}\" is a parameter: move it under parameters"
-    ctx.report("S006", node, key, f"unknown key \"{key}\" in {what.replace('MTA ', '')}; the "
-               "deployer ignores it", path + (key,), hint=hint, at_key=True)
+    hint = did_you_mean(key, spec)
+    if hint is None and kind == "module" and key in _MODULE_PARAMETER_LIKE:
+        hint = f"move \"{key}\" under parameters: it is a parameter"
+    ctx.report("S006", node, key, f"{owner}: unknown key \"{key}\"; the deployer ignores it",
+               path + (key,), hint=hint or "remove it, or check its spelling", at_key=True)
 
 
 _DEV_ONLY = {"build-parameters", "includes"}
+# An element kind -> how messages call one ("module "app"").
+ELEMENT_LABELS = {"module": "module", "resource": "resource", "requires": "required dependency",
+                  "resource-requires": "required dependency", "provides": "provided dependency",
+                  "hook": "hook", "type": "type", "ext-module": "module",
+                  "ext-resource": "resource", "ext-dependency": "dependency", "ext-hook": "hook",
+                  "include": "include"}
 _MODULE_PARAMETER_LIKE = {"memory", "disk-quota", "instances", "buildpack", "command", "host",
                           "domain", "routes", "health-check-type", "stack"}
 
@@ -356,7 +372,7 @@ def _unique(ctx, parent: YMap, kind: str, key: str, item: YMap, path: tuple, see
             first = seen[name]
             ctx.report("S005", item, "name", f"Value \"{name}\" for key \"name\" not unique for "
                        f"object \"{what}\"", path + ("name",),
-                       hint=f"the same name is at line {first.line}")
+                       hint=f"rename one: the same name is at line {first.line}")
         else:
             seen[name] = item.key_locs.get("name", item.loc)
 
