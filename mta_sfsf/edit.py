@@ -2,9 +2,10 @@
 the positions the reader kept (``YMap.spans``, ``loc``, ``end``). Comments, key order, quoting,
 line endings and layout of everything else survive byte for byte; no YAML dump is involved.
 
-Removing a key in block style drops its lines (a comment on them goes too); the first key of a
-list item (``- key: ...``) is removed by moving the next key up to the dash. In flow style the key
-and its separating comma go. A mapping that loses every key becomes ``{}``.
+Removing a key in block style drops its lines (a comment on them goes too); comment lines between
+keys belong to no key and stay. The first key of a list item (``- key: ...``) is removed by moving
+the next kept key up to the dash; the comment lines before that key move above the dash's line. In
+flow style the key and its separating comma go. A mapping that loses every key becomes ``{}``.
 """
 from __future__ import annotations
 
@@ -119,7 +120,44 @@ def _map_edits(text: str, node: YMap, remove: set) -> List[Edit]:
         end = node.end if _is_flow(text, node) else _value_end(text, node, keys[-1])
         start = node.loc.index if _is_flow(text, node) else first
         return [(start, end, "{}")]
-    flow = _is_flow(text, node)
+    if _is_flow(text, node):
+        return _flow_edits(text, node, keys, remove)
+    edits: List[Edit] = []
+    lead = 0  # removed keys at the start of a list item ("- key: ..."): the dash stays
+    first_start = node.spans[keys[0]][0]
+    line_start = _line_start(text, first_start)
+    if text[line_start:first_start].strip():
+        while keys[lead] in remove:
+            lead += 1
+    for key in keys[lead:]:
+        if key in remove:
+            edits.append(_block_key_lines(text, node, key))
+    if lead:
+        edits.append(_move_up_to_dash(text, node, keys[:lead], keys[lead], line_start))
+    return edits
+
+
+def _block_key_lines(text: str, node: YMap, key: str) -> Edit:
+    """The whole lines of a block key and its value (a comment on them goes too)."""
+    return (_line_start(text, node.spans[key][0]),
+            _line_end(text, _value_end(text, node, key)), "")
+
+
+def _move_up_to_dash(text: str, node: YMap, removed_keys: List[str], kept: str,
+                     line_start: int) -> Edit:
+    """Removing the first keys of ``- key: ...``: the next kept key moves up to the dash. The
+    comment and blank lines between them are kept, just above the dash's line."""
+    first_start = node.spans[removed_keys[0]][0]
+    between_start = _line_end(text, _value_end(text, node, removed_keys[0]))
+    between_end = _line_start(text, node.spans[kept][0])
+    inner = [_block_key_lines(text, node, key) for key in removed_keys[1:]]
+    kept_lines = splice(text[:between_end], inner)[between_start:]
+    dash = text[line_start:first_start]
+    return (line_start, node.spans[kept][0], kept_lines + dash)
+
+
+def _flow_edits(text: str, node: YMap, keys: List[str], remove: set) -> List[Edit]:
+    """In a flow mapping, a removed key goes with the comma that separates it."""
     edits: List[Edit] = []
     index = 0
     while index < len(keys):
@@ -129,20 +167,10 @@ def _map_edits(text: str, node: YMap, remove: set) -> List[Edit]:
         run_end = index
         while run_end + 1 < len(keys) and keys[run_end + 1] in remove:
             run_end += 1
-        first, last = keys[index], keys[run_end]
-        after = keys[run_end + 1] if run_end + 1 < len(keys) else None
-        before = keys[index - 1] if index > 0 else None
-        key_start = node.spans[first][0]
-        if flow:
-            if before is not None:
-                edits.append((_value_end(text, node, before), _value_end(text, node, last), ""))
-            else:
-                edits.append((key_start, node.spans[after][0], ""))
+        if index > 0:
+            edits.append((_value_end(text, node, keys[index - 1]),
+                          _value_end(text, node, keys[run_end]), ""))
         else:
-            line_start = _line_start(text, key_start)
-            if text[line_start:key_start].strip() == "":
-                edits.append((line_start, _line_end(text, _value_end(text, node, last)), ""))
-            else:  # "- key: ..." on the item's line: the next kept key moves up to the dash
-                edits.append((key_start, node.spans[after][0], ""))
+            edits.append((node.spans[keys[index]][0], node.spans[keys[run_end + 1]][0], ""))
         index = run_end + 1
     return edits

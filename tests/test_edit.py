@@ -41,6 +41,11 @@ def _remove(text: str, *paths) -> str:
     ("p:\n  s:\n    - n: 1\n  # about r\n  r: 2\n", [("p", "s")], "p:\n  # about r\n  r: 2\n"),
     # a block scalar and the blank line after it: the blank line stays
     ("a:\n  t: |\n    text\n\n  b: 1\n", [("a", "t")], "a:\n\n  b: 1\n"),
+    # a comment between two removed keys is nobody's: it stays
+    ("a: 1\nb: 2\n# about c\nc: 3\nd: 4\n", [("b",), ("c",)], "a: 1\n# about c\nd: 4\n"),
+    # a removed first key of an item: the comment before the next kept key moves above the dash
+    ("l:\n  - k: 1\n    # about name\n    j: 2\n\n    name: n\n", [("l", 0, "k"), ("l", 0, "j")],
+     "l:\n    # about name\n\n  - name: n\n"),
     # text before the edit with characters outside ASCII
     ("n: \"Zürich ✓\"\nx: 1\ny: 2\n", [("x",)], "n: \"Zürich ✓\"\ny: 2\n"),
 ])
