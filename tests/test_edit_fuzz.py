@@ -141,6 +141,10 @@ def document(rng: random.Random) -> Tuple[str, List[Line]]:
     base: Path = ("modules", 0, "parameters", "sfsf-outbound-connections")
     connections = [connection(rng, n, base + (n,)) for n in range(rng.randint(1, 3))]
     parameters = [("sfsf-outbound-connections", connections)]
+    if all("flow" in c for c in connections) and rng.random() < 0.5:  # the whole list in flow
+        parameters = [("sfsf-outbound-connections", {
+            "flow": "[" + ", ".join(c["flow"] for c in connections) + "]",
+            "own": frozenset().union(*(c["own"] for c in connections))})]
     if rng.random() < 0.7:
         parameters.append(("name", "app"))
     if rng.random() < 0.5:
