@@ -42,6 +42,7 @@ TOKENINFO_PATH = "/oauth2/api/v1/tokeninfo"
 INTROSPECT_PATH = "/oauth2/api/v1/introspect"
 MAX_BODY = 64 * 1024
 MAX_LIFETIME = 180 * 24 * 3600
+IDLE_TIMEOUT = 30.0  # seconds a connection may sit without sending; then it is closed
 
 
 @dataclass
@@ -86,12 +87,14 @@ class Sandbox:
 
     def __init__(self, clients: Mapping[str, str], lifetime: int = 3600, port: int = 0,
                  clock: Callable[[], float] = time.monotonic,
-                 log: Optional[TextIO] = None) -> None:
+                 log: Optional[TextIO] = None, idle_timeout: float = IDLE_TIMEOUT) -> None:
         self.clients = dict(clients)
+        self.idle_timeout = idle_timeout
         for secret in self.clients.values():
             remember(secret)
         self.tokens = TokenStore(lifetime, clock)
         self.log = log
+        # Loopback only, whatever is asked: there is deliberately no host or bind option.
         self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self.server.daemon_threads = True
         self._thread: Optional[threading.Thread] = None
@@ -140,6 +143,8 @@ def _handler_for(sandbox: Sandbox) -> type:
         server_version = f"mta-sfsf-sandbox/{__version__}"
         sys_version = ""
         protocol_version = "HTTP/1.1"
+        # A connection that sends nothing (or half a request) is closed, not kept forever.
+        timeout = sandbox.idle_timeout
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # the request line is logged by _answer, without query strings or headers

@@ -155,14 +155,16 @@ class _ScriptHandler(_Quiet):
         headers = step.get("headers") or {"Content-Type": "application/json"}
         if "headers_from" in step:  # headers computed from the request, e.g. an echo
             headers = step["headers_from"](self)
-        self.send(step.get("status", 200), payload, headers)
+        status = step.get("status", 200)
+        self.send(status(self) if callable(status) else status, payload, headers)
 
     do_GET = do_POST = _any
 
 
 class ScriptedServer(_Server):
     """Answers each request with the next step of ``script`` (the last one repeats): a dict with
-    ``status``, ``headers``, ``body``, or ``action`` ``hang`` / ``reset`` / ``endless``."""
+    ``status`` (or a function of the request handler), ``headers`` (or ``headers_from``, a
+    function of the handler), ``body`` (or a function of the handler), or ``action`` ``hang`` / ``reset`` / ``endless``."""
 
     handler = _ScriptHandler
 

@@ -8,6 +8,7 @@ import base64
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List
 from urllib.parse import quote, quote_plus
@@ -25,13 +26,15 @@ CLIENT_ID = "cid-e2e-benefits"
 SECRET = "e2e-Secret+/=&7f3a9c1d"
 PLATFORM_SECRET = "plat-Secret+/=&51b8e0"
 SANDBOX_ONLY_SECRET = "sbx-Secret+/=&a02c44"
+ERROR_BODY_TOKEN = "tok-in-error-body-5e81d0"
 
 
 def forms(value: str, user: str = "") -> List[str]:
     found = [value, quote(value, safe=""), quote_plus(value),
              base64.b64encode(value.encode()).decode()]
-    if user:
-        found.append(base64.b64encode(f"{user}:{value}".encode()).decode())
+    if user:  # the Basic header value, and its URL-encoded forms (a Location may echo it)
+        basic = base64.b64encode(f"{user}:{value}".encode()).decode()
+        found += [basic, quote(basic, safe=""), quote_plus(basic)]
     return found
 
 
@@ -99,6 +102,20 @@ def test_verify_then_simulate_against_sandbox_and_app(plan_dir, landscape):
         "source": "sfsf", "userId": "sfadmin"}}]
 
 
+def by_authorization(with_header: dict, without: dict) -> dict:
+    """A script step that answers one way when the request carries an Authorization header and
+    another way when it does not, whatever the order in which concurrent runs arrive."""
+    def pick(key, default):
+        def chosen(handler):
+            step = with_header if "Authorization" in handler.headers else without
+            value = step.get(key, default)
+            return value(handler) if callable(value) else value
+        return chosen
+
+    return {"status": pick("status", 200), "body": pick("body", ""),
+            "headers_from": pick("headers", {"Content-Type": "application/json"})}
+
+
 def test_no_secret_in_any_output(plan_dir, landscape, scripted, tmp_path):
     sandbox, app = landscape
     plan = str(plan_dir / "out" / "plan.json")
@@ -109,43 +126,79 @@ def test_no_secret_in_any_output(plan_dir, landscape, scripted, tmp_path):
         raw = handler.headers.get("Authorization", "")
         return f"error for {raw} {handler.path} {known}"
 
+    def echo_location(handler):
+        """A redirect whose Location carries the Authorization header, raw and URL-encoded."""
+        raw = handler.headers.get("Authorization", "")
+        return {"Location": f"https://evil.example/cb?h={raw}&q={quote(raw, safe='')}"
+                            f"&b={quote_plus(raw.partition(' ')[2])}"}
+
     echo_token = scripted([{"status": 500, "body": echo,
                             "headers": {"Content-Type": "text/plain"}}])
     echo_401 = scripted([{"status": 401, "body": lambda h: {
         "error": "invalid_client", "error_description": echo(h)}}])
-    echo_app = scripted([{"status": 401, "body": echo}, {"status": 500, "body": echo}])
-    platform = scripted([{"body": {"access_token": "platform-token-e2e-77", "expires_in": 1500}},
-                         {"status": 500, "body": lambda h: echo(h, PLATFORM_SECRET)}])
+    # An OAuth-protected app (401 without a token) that echoes the token it is sent.
+    echo_app = scripted([by_authorization({"status": 500, "body": echo},
+                                          {"status": 401, "body": echo})])
+    # ... or that redirects with the token in the Location.
+    redirect_app = scripted([by_authorization(
+        {"status": 302, "body": echo, "headers": echo_location}, {"status": 401})])
+    redirect_token = scripted([{"status": 302, "headers_from": echo_location}])
+    # A token endpoint that fails but puts a token in its error body and description.
+    token_in_error = scripted([{"status": 500, "body": {
+        "access_token": ERROR_BODY_TOKEN, "error": "server_error",
+        "error_description": f"issued {ERROR_BODY_TOKEN}, then failed"}}])
+    platform = scripted([{
+        "status": lambda h: 200 if h.path.startswith("/oauth2/") else 500,
+        "body": lambda h: {"access_token": "platform-token-e2e-77", "expires_in": 1500}
+        if h.path.startswith("/oauth2/") else echo(h, PLATFORM_SECRET)}])
     platform_env = {"MTA_SFSF_PLATFORM_CLIENT_ID": "platform-e2e",
                     "MTA_SFSF_PLATFORM_CLIENT_SECRET": PLATFORM_SECRET}
-    runs = [
-        run_cli(["verify", plan, "-e", ext, "--token-url", sandbox.token_url, "--app-url",
-                 app.url, "--send-event", "--format", fmt, "--platform-url", platform.url],
-                platform_env)
+    env_only = {"MTA_SFSF_CLIENT_SECRET_BENEFITSEVENTS": SECRET}  # the secret nowhere but here
+    with_ext = ["-e", ext]
+    jobs = [
+        (["verify", plan, *with_ext, "--token-url", sandbox.token_url, "--app-url", app.url,
+          "--send-event", "--format", fmt, "--platform-url", platform.url], platform_env)
         for fmt in ("text", "json", "github")
+    ] + [
+        (["verify", plan, "--token-url", sandbox.token_url, "--app-url", echo_app.url,
+          "--send-event", "--format", fmt], env_only) for fmt in ("text", "json", "github")
+    ] + [
+        (["verify", plan, *with_ext, "--token-url", echo_token.url, "--timeout", "5"], {}),
+        (["verify", plan, "--token-url", echo_401.url], env_only),
+        (["verify", plan, "--token-url", redirect_token.url, "--format", "json"], env_only),
+        (["verify", plan, *with_ext, "--token-url", sandbox.token_url, "--app-url",
+          redirect_app.url, "--send-event"], {}),
+        (["verify", plan, *with_ext, "--token-url", token_in_error.url], {}),
+        (["simulate-event", plan, "--integration", "LocationChanged", *with_ext,
+          "--token-url", sandbox.token_url, "--app-url", echo_app.url], {}),
+        (["simulate-event", plan, "--integration", "JobTitleChanged", "--token-url",
+          sandbox.token_url, "--app-url", echo_app.url], env_only),
+        (["simulate-event", plan, "--integration", "LocationChanged", *with_ext,
+          "--token-url", echo_401.url], {}),
+        (["simulate-event", plan, "--integration", "JobTitleChanged", "--token-url",
+          redirect_token.url], env_only),
+        (["simulate-event", plan, "--integration", "JobTitleChanged", "--token-url",
+          token_in_error.url], env_only),
+        (["simulate-event", plan, "--integration", "LocationChanged", *with_ext,
+          "--token-url", sandbox.token_url, "--app-url", app.url, "--count", "2"], {}),
     ]
-    runs += [
-        run_cli(["verify", plan, "-e", ext, "--token-url", echo_token.url, "--timeout", "2"], {}),
-        run_cli(["verify", plan, "--token-url", echo_401.url],
-                {"MTA_SFSF_CLIENT_SECRET_BENEFITSEVENTS": SECRET}),
-        run_cli(["verify", plan, "-e", ext, "--token-url", sandbox.token_url, "--app-url",
-                 echo_app.url, "--send-event", "--format", "json"], {}),
-        run_cli(["simulate-event", plan, "--integration", "LocationChanged", "-e", ext,
-                 "--token-url", sandbox.token_url, "--app-url", echo_app.url], {}),
-        run_cli(["simulate-event", plan, "--integration", "LocationChanged", "-e", ext,
-                 "--token-url", echo_401.url], {}),
-        run_cli(["simulate-event", plan, "--integration", "LocationChanged", "-e", ext,
-                 "--token-url", sandbox.token_url, "--app-url", app.url, "--count", "2"], {}),
-    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # independent runs: order does not matter
+        runs = list(pool.map(lambda job: run_cli(*job), jobs))
     written = b"".join(p.read_bytes() for p in (plan_dir / "out").iterdir())
     issued = list(sandbox.tokens._tokens) + ["platform-token-e2e-77"]
-    assert len(issued) >= 5  # tokens were issued and sent, so the scan below means something
-    assert echo_app.requests and echo_token.requests and platform.requests
+    assert len(issued) >= 8  # tokens were issued and sent, so the scan below means something
+    for server in (echo_token, echo_401, redirect_token, token_in_error):
+        assert server.requests
+    for server in (echo_app, redirect_app, platform):  # each got a token it could echo
+        assert any(r["headers"].get("Authorization", "").startswith("Bearer ")
+                   for r in server.requests)
     everything = written + b"".join(r.stdout + r.stderr for r in runs)
     text = everything.decode("utf-8")
     assert "(sensitive)" in text  # the echoed values were there, and were replaced
+    assert "redirect was not followed" in text and "https://evil.example/cb?h=" in text
     planted = (forms(SECRET, CLIENT_ID) + forms(PLATFORM_SECRET, "platform-e2e")
-               + forms(SANDBOX_ONLY_SECRET) + [t for token in issued for t in forms(token)])
+               + forms(SANDBOX_ONLY_SECRET) + forms(ERROR_BODY_TOKEN)
+               + [t for token in issued for t in forms(token)])
     leaks = [value for value in planted if value in text]
     assert leaks == []
     assert "Traceback" not in text

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GRANT = {"grant_type": "client_credentials"}
 
 
-def token(sandbox, **kwargs):
-    return requests.post(sandbox.token_url, timeout=5, **kwargs)
+def token(sandbox, timeout=5, **kwargs):
+    return requests.post(sandbox.token_url, timeout=timeout, **kwargs)
 
 
 def test_issues_an_opaque_bearer_token_for_basic_credentials(sandbox):
@@ -123,12 +126,14 @@ def test_prints_its_urls_and_stops_on_ctrl_c(tmp_path, monkeypatch, mocker, caps
 def test_the_real_process_serves_and_stops_cleanly():
     env = {**os.environ, "MTA_SFSF_SANDBOX_SECRET_PROC": "secret-proc-1",
            "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "mta_sfsf", "sandbox", "--client", "proc"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mta_sfsf", "sandbox", "--client", "proc",
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                cwd=ROOT)
     try:
         lines = [process.stdout.readline() for _ in range(2)]
         url = lines[1].split()[-1]
+        assert url == f"http://127.0.0.1:{port}/oauth2/api/v1/token"
         answer = requests.post(url, auth=("proc", "secret-proc-1"), data=GRANT, timeout=5)
         assert answer.status_code == 200
         process.send_signal(signal.SIGINT)
@@ -141,3 +146,59 @@ def test_the_real_process_serves_and_stops_cleanly():
     assert "sandbox stopped" in out
     assert "POST /oauth2/api/v1/token 200 client=proc" in err
     assert "secret-proc-1" not in out + err and "Traceback" not in err
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_slow_client_does_not_block_others(sandbox):
+    # One connection sends half a request and waits; the others must still be served at once.
+    with socket.create_connection(sandbox.server.server_address) as slow:
+        slow.sendall(b"POST /oauth2/api/v1/token HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n")
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda _: token(sandbox, auth=(CLIENT_ID, CLIENT_SECRET),
+                                                     data=GRANT, timeout=2), range(16)))
+    assert [a.status_code for a in answers] == [200] * 16
+    assert len({a.json()["access_token"] for a in answers}) == 16
+
+
+def test_an_idle_connection_is_closed_after_the_idle_timeout():
+    server = Sandbox({"c": "secret-idle"}, idle_timeout=0.2).start()
+    try:
+        with socket.create_connection(server.server.server_address, timeout=3) as idle:
+            started = time.monotonic()
+            assert idle.recv(1) == b""  # closed by the server, not by our timeout
+            assert time.monotonic() - started < 2
+    finally:
+        server.stop()
+
+
+def test_stop_is_prompt_with_a_kept_alive_connection_and_frees_the_port():
+    server = Sandbox({"c": "secret-stop"}).start()
+    address = server.server.server_address
+    with requests.Session() as session:  # keeps its connection open after the answer
+        assert session.post(server.token_url, auth=("c", "secret-stop"), data=GRANT,
+                            timeout=2).status_code == 200
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < 1
+    with pytest.raises(OSError):
+        socket.create_connection(address, timeout=1).close()
+
+
+def test_listens_on_loopback_only_and_has_no_bind_option(capsys, monkeypatch):
+    server = Sandbox({"c": "secret-bind"}, port=free_port())
+    try:
+        assert server.server.server_address[0] == "127.0.0.1"
+        assert server.server.socket.getsockname()[0] == "127.0.0.1"
+    finally:
+        server.server.server_close()
+    monkeypatch.setenv("MTA_SFSF_SANDBOX_SECRET_C", "secret-bind")
+    for option in ("--host", "--bind", "--address", "--listen"):
+        with pytest.raises(SystemExit) as caught:
+            main(["sandbox", "--client", "c", option, "0.0.0.0"])
+        assert caught.value.code == 2
+    assert "unrecognized arguments" in capsys.readouterr().err

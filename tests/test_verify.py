@@ -235,3 +235,32 @@ def test_unreachable_token_endpoint_is_a_failed_step(capsys, scripted, mocker):
     reason = verdicts["BenefitsEvents/btp-oauth-client"]["reason"]
     assert reason.startswith(f"token request failed: cannot reach {endpoint.url}")
     assert reason.endswith("(after 4 attempts)")
+
+
+def test_the_application_state_request_is_not_retried(capsys, sandbox, app, scripted,
+                                                      monkeypatch, mocker):
+    sleep = mocker.patch("mta_sfsf.http.time.sleep")
+    platform = scripted([{"body": {"access_token": "platform-tok-503", "expires_in": 1500}},
+                         {"status": 503, "body": {"error": "busy"}}])
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_ID", "platform-client")
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_SECRET", "platform-secret-9")
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--platform-url", platform.url)
+    assert code == 1
+    assert verdicts["application/benefits"]["reason"] == "Java ALM API answered HTTP 503"
+    assert [r["method"] for r in platform.requests] == ["POST", "GET"]
+    sleep.assert_not_called()
+
+
+def test_a_redirecting_token_url_is_not_followed(capsys, scripted, monkeypatch):
+    monkeypatch.setenv(ENV_SECRET, "secret-for-redirect-1")
+    elsewhere = scripted([{"body": {"access_token": "tok-elsewhere-000001"}}])
+    target = elsewhere.url.replace("127.0.0.1", "localhost") + "/oauth2/api/v1/token"
+    token = scripted([{"status": 301, "headers": {"Location": target}}])
+    code, verdicts, captured = verify(capsys, "--token-url", token.url, "--connection",
+                                      "BenefitsEvents", ext=None)
+    assert code == 1
+    assert verdicts["BenefitsEvents/btp-oauth-client"]["reason"] == (
+        f"the token URL redirects (HTTP 301 to {target}); the redirect was not followed")
+    assert elsewhere.requests == [] and len(token.requests) == 1
+    assert "secret-for-redirect-1" not in captured.out + captured.err
