@@ -1,6 +1,7 @@
 """Structure rules (S codes): what the deployer's parser rejects, with its wording."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -20,8 +21,8 @@ def test_scalar_requires_uses_the_deployers_wording(tmp_path):
     found = _messages(tmp_path, HEAD + "modules:\n  - name: a\n    type: t\n    requires:\n"
                                        "      db\n")
     assert [(d.code, d.line, d.column) for d in found] == [("S002", 8, 7)]
-    assert found[0].message == ('Invalid type provided for "requires": Expected a list of '
-                                'elements but another type was provided')
+    assert found[0].message == ('module "a": Invalid type provided for "requires": Expected a '
+                                'list of elements but another type was provided')
 
 
 def test_missing_name_uses_the_deployers_wording(tmp_path):
@@ -139,3 +140,41 @@ def test_structure_is_fast_on_a_thousand_modules(tmp_path):
     structure.check(ctx)
     assert time.perf_counter() - start < 0.25
     assert ctx.diagnostics == []
+
+
+# --- the wording every rule family shares (rules/common.py) ------------------------------------
+
+_ELEMENT_PATH = re.compile(r"^(modules|resources)\[(\d+)\]")
+_DID_YOU_MEAN = re.compile(r'did you mean "[^"]+"\?')
+
+
+def _case_diagnostics():
+    import test_cases
+
+    for kind in ("negative", "positive"):
+        for path in test_cases._cases(kind):
+            _, extensions, platform = test_cases._header(path)
+            descriptor, diagnostics = validate(str(path), extensions, platform)
+            yield path.name, descriptor, diagnostics
+
+
+def test_every_message_names_its_module_or_resource():
+    checked = 0
+    for case, descriptor, diagnostics in _case_diagnostics():
+        for d in diagnostics:
+            match = _ELEMENT_PATH.match(d.path)
+            if d.code[0] not in "SRNF" or not match or descriptor.merged is None:
+                continue
+            element = descriptor.merged[match.group(1)][int(match.group(2))]
+            name = element.get("name") if hasattr(element, "get") else None
+            if isinstance(name, str):
+                checked += 1
+                assert f'"{name}"' in d.message or f'"{name}#' in d.message, (case, d)
+    assert checked > 100
+
+
+def test_hints_share_one_did_you_mean_form():
+    hints = [d.hint for _, _, found in _case_diagnostics() for d in found
+             if d.hint and "mean" in d.hint and d.code[0] in "SRNF"]
+    assert len(hints) >= 15
+    assert all(_DID_YOU_MEAN.search(hint) for hint in hints), hints

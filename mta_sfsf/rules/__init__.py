@@ -39,11 +39,7 @@ class Context:
     def named(self, path: Path, message: str) -> str:
         """``message`` led by the element ``path`` lies in: ``module "app": ...``."""
         element = self.element(path)
-        if not element:
-            return message
-        if message[:1].isupper() and message[1:2].islower():
-            message = message[0].lower() + message[1:]  # a sentence now continues the label
-        return f"{element}: {message}"
+        return f"{element}: {message}" if element else message
 
     def items(self, section: str) -> Iterator[Tuple[int, YMap]]:
         """The mappings of ``modules`` or ``resources`` with their indexes; other shapes skipped."""

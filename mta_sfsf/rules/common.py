@@ -3,8 +3,10 @@
 Wording, the same in every family:
 
 - A message starts with the element it is about, ``module "app": ...`` (then ``, outbound
-  connection "x"``, ``, integration "y"`` going inwards), unless it reuses the deployer's or SAP's
-  own wording, which names the element its own way and keeps its capital letter.
+  connection "x"``, ``, integration "y"`` going inwards; nothing for the descriptor itself),
+  unless the deployer's wording names it already (``Unresolved required dependency "db" for
+  module "app"``). The deployer's or SAP's wording follows unchanged, capital letter included,
+  so that users recognise it; the tool's own wording starts in lower case.
 - Names, keys and values a user wrote are in double quotes; what to type is in single quotes.
 - A hint says what to do: ``did you mean "x"?``, or an imperative (``add ...``, ``write ...``).
 """

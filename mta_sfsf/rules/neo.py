@@ -167,8 +167,8 @@ def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
         if kind == "mtad":
             container, key = ((ctx.data, "parameters") if isinstance(parameters, YMap)
                               else (ctx.data, "ID"))
-            ctx.report("N002", container, key, "Missing hcp-deployer-version: the Neo deployer "
-                       "needs the version of its deploy service", ("parameters",
+            ctx.report("N002", container, key, "hcp-deployer-version is missing: the Neo "
+                       "deployer needs the version of its deploy service", ("parameters",
                        "hcp-deployer-version"), hint="add parameters: hcp-deployer-version: "
                        "'1.2.0'", at_key=True)
         return None
@@ -210,7 +210,7 @@ def _check_module_type(ctx, index: int, module: YMap, mtype: str) -> None:
                    "Neo"), where, hint="use com.sap.java or java.tomcat with the sfsf-connections "
                    "and role-provider parameters, which do the same")
     else:
-        ctx.report("N005", module, "type", ctx.named(where, f"Unsupported module type "
+        ctx.report("N005", module, "type", ctx.named(where, f"unsupported module type "
                    f"\"{mtype}\" for the Neo environment"), where,
                    hint=_type_hint(mtype, T.MODULE_TYPES))
 
@@ -220,7 +220,7 @@ def _check_resource_type(ctx, index: int, resource: YMap) -> None:
     if rtype is None or not isinstance(rtype, str) or rtype in T.RESOURCE_TYPES:
         return
     where = ("resources", index, "type")
-    ctx.report("N005", resource, "type", ctx.named(where, f"Unsupported resource type "
+    ctx.report("N005", resource, "type", ctx.named(where, f"unsupported resource type "
                f"\"{rtype}\" for the Neo environment"), where,
                hint=_type_hint(rtype, T.RESOURCE_TYPES + ("(no type)",)))
 
@@ -337,7 +337,7 @@ def _check_value_type(ctx, parameters: YMap, key: str, value: Any, spec: dict,
         return None
     elif kind == "map" and isinstance(value, YMap):
         return None
-    _report_named(ctx, "N010", parameters, key, f"Invalid type for parameter \"{key}\": expected "
+    _report_named(ctx, "N010", parameters, key, f"invalid type for parameter \"{key}\": expected "
                   f"{_TYPE_NAMES[kind]}", here, hint=f"write {_TYPE_NAMES[kind]}")
     return None
 

@@ -414,8 +414,9 @@ def _reference_cycles(ctx, index: _Index) -> None:
                 edges[node] = targets
     for cycle in _cycles(edges):
         props, key, path = nodes[cycle[0]]
-        ctx.report("R005", props, key, f"Circular reference detected in \"{cycle[0]}\": "
-                   + " -> ".join(f"~{{{name}}}" for name in cycle + [cycle[0]]), path)
+        chain = " -> ".join(f"~{{{name}}}" for name in cycle + [cycle[0]])
+        ctx.report("R005", props, key, ctx.named(path, f"Circular reference detected in "
+                   f"\"{cycle[0]}\": {chain}"), path)
 
 
 def _ref_texts(value: Any) -> Iterator[str]:

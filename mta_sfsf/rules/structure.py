@@ -237,8 +237,8 @@ def _check_element(ctx, node: YMap, kind: str, path: tuple, owner: str, dev: boo
     for key in required:
         if node.get(key) is None:
             where = "is empty" if key in node else "is missing"
-            ctx.report("S001", node, key if key in node else None,
-                       f"Required element \"{key}\" for object \"{what}\" {where}",
+            ctx.report("S001", node, key if key in node else None, _prefixed(owner,
+                       f"Required element \"{key}\" for object \"{what}\" {where}"),
                        path + (key,), at_key=key in node)
     # The deployer parses modules before resources: the first of two equal names is a module's.
     for key in sorted(node, key=lambda k: k != "modules"):
@@ -254,42 +254,46 @@ def _check_element(ctx, node: YMap, kind: str, path: tuple, owner: str, dev: boo
                        hint="write _schema-version: '3.1'", at_key=True)
         if value is None:
             continue
-        if not _shape_ok(ctx, node, key, value, shape, path):
+        if not _shape_ok(ctx, node, key, value, shape, path, owner):
             continue
         if key == "ID" or (key == "name" and kind != "include"):
-            _identifier(ctx, node, key, path)
+            _identifier(ctx, node, key, path, owner)
         if shape == "list":
             seen: Dict[str, Any] = {}
             for index, item in enumerate(value):
                 here = path + (key, index)
                 if not isinstance(item, YMap):
-                    ctx.report("S002", value, index, f"Invalid type for key \"{key}\", each "
-                               f"element must be a map, but got \"{_java_type(item)}\"", here,
+                    ctx.report("S002", value, index, _prefixed(owner, f"Invalid type for key "
+                               f"\"{key}\", each element must be a map, but got "
+                               f"\"{_java_type(item)}\""), here,
                                hint="write '- name: ...'")
                     continue
-                inner = label(ELEMENT_LABELS.get(element, "element"), item, f"{key}[{index}]")
-                _check_element(ctx, item, element, here, f"{owner}, {inner}" if owner else inner,
+                inner = label(ELEMENT_LABELS.get(element, "element"), item, "")
+                _check_element(ctx, item, element, here, ", ".join(filter(None, (owner, inner))),
                                dev, major, names)
-                _unique(ctx, node, kind, key, item, here, seen, names)
+                _unique(ctx, owner, kind, key, item, here, seen, names)
     if kind in ("module",) and isinstance(node.get("name"), (str, int, float)):
         _implicit_provide(ctx, node, path, names)
 
 
-def _shape_ok(ctx, node: YMap, key: str, value: Any, shape: str, path: tuple) -> bool:
+def _shape_ok(ctx, node: YMap, key: str, value: Any, shape: str, path: tuple,
+              owner: str) -> bool:
     if shape == "any":
         return True
     if shape in ("list", "strings"):
         if not isinstance(value, YSeq):
-            ctx.report("S002", node, key, f"Invalid type provided for \"{key}\": Expected a list "
-                       "of elements but another type was provided", path + (key,),
+            ctx.report("S002", node, key, _prefixed(owner, f"Invalid type provided for "
+                       f"\"{key}\": Expected a list of elements but another type was provided"),
+                       path + (key,),
                        hint=f"write it as a list: '{key}:' then '  - name: ...'"
                        if shape == "list" else f"write it as a list: {key}: [a, b]")
             return False
         if shape == "strings":
             for index, item in enumerate(value):
                 if not isinstance(item, str):
-                    ctx.report("S002", value, index, f"Invalid type for key \"{key}\", expected "
-                               f"\"String\" but got \"{_java_type(item)}\"", path + (key, index))
+                    ctx.report("S002", value, index, _prefixed(owner, f"Invalid type for key "
+                               f"\"{key}\", expected \"String\" but got \"{_java_type(item)}\""),
+                               path + (key, index), hint="quote it")
         return True
     # the deployer reads ID and names with toString(), other strings with a cast
     number_name = key in ("ID", "name") and is_number(value)
@@ -299,8 +303,9 @@ def _shape_ok(ctx, node: YMap, key: str, value: Any, shape: str, path: tuple) ->
         hint = None
         if shape == "str" and isinstance(value, (int, float)):
             hint = f"quote it: write {key}: '{raw_text(node, key)}'"
-        ctx.report("S002", node, key, f"Invalid type for key \"{key}\", expected "
-                   f"\"{_SHAPE_TYPES[shape]}\" but got \"{_java_type(value)}\"", path + (key,),
+        ctx.report("S002", node, key, _prefixed(owner, f"Invalid type for key \"{key}\", "
+                   f"expected \"{_SHAPE_TYPES[shape]}\" but got \"{_java_type(value)}\""),
+                   path + (key,),
                    hint=hint)
     return ok
 
@@ -309,17 +314,17 @@ def _java_type(value: Any) -> str:
     return _JAVA_TYPES.get(type(value), type(value).__name__)
 
 
-def _identifier(ctx, node: YMap, key: str, path: tuple) -> None:
+def _identifier(ctx, node: YMap, key: str, path: tuple, owner: str) -> None:
     text = raw_text(node, key)
     if len(text) > MAX_NAME:
-        ctx.report("S004", node, key, f"Invalid value for key \"{key}\", maximum length is "
-                   f"{MAX_NAME}", path + (key,),
+        ctx.report("S004", node, key, _prefixed(owner, f"Invalid value for key \"{key}\", "
+                   f"maximum length is {MAX_NAME}"), path + (key,),
                    hint=f"shorten it: it has {len(text)} characters")
     bad = _NOT_IN_NAMES.search(text)
     if bad or not text:
         at = text[bad.start():] if bad else text
-        ctx.report("S003", node, key, f"Invalid value for key \"{key}\", matching failed at "
-                   f"\"{at}\"", path + (key,),
+        ctx.report("S003", node, key, _prefixed(owner, f"Invalid value for key \"{key}\", "
+                   f"matching failed at \"{at}\""), path + (key,),
                    hint="use only letters, digits, '_', '-' and '.'")
 
 
@@ -352,8 +357,9 @@ _MODULE_PARAMETER_LIKE = {"memory", "disk-quota", "instances", "buildpack", "com
                           "domain", "routes", "health-check-type", "stack"}
 
 
-def _unique(ctx, parent: YMap, kind: str, key: str, item: YMap, path: tuple, seen: Dict,
+def _unique(ctx, owner: str, kind: str, key: str, item: YMap, path: tuple, seen: Dict,
             names: _Namespaces) -> None:
+    """S005 for ``item``, an element of the list ``key`` of the element labelled ``owner``."""
     name = item.get("name")
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
         return
@@ -370,8 +376,8 @@ def _unique(ctx, parent: YMap, kind: str, key: str, item: YMap, path: tuple, see
         what = ELEMENTS[_element_of(kind, key)][0]
         if name in seen:
             first = seen[name]
-            ctx.report("S005", item, "name", f"Value \"{name}\" for key \"name\" not unique for "
-                       f"object \"{what}\"", path + ("name",),
+            ctx.report("S005", item, "name", _prefixed(owner, f"Value \"{name}\" for key \"name\" "
+                       f"not unique for object \"{what}\""), path + ("name",),
                        hint=f"rename one: the same name is at line {first.line}")
         else:
             seen[name] = item.key_locs.get("name", item.loc)
