@@ -67,7 +67,7 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
         err.write("mta-sfsf: nothing written: fix the errors first\n")
         return 1
     connections = outbound.parse(descriptor.merged, descriptor.main.file)
-    plan = build(descriptor.merged, descriptor.main.file, connections, options.mode, host, account)
+    plan = build(descriptor.merged, connections, options.mode, host, account)
     diagnostics = sorted(set(diagnostics) | set(plan.warnings))
     REPORTERS[options.format](diagnostics, 1, out, err)
     if exit_code(diagnostics, options.strict):

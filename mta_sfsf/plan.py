@@ -41,7 +41,10 @@ TITLES = {
     "sfsf-outbound-oauth-config": "Create Outbound OAuth Configuration in SAP SuccessFactors",
     "sfsf-integration": "Create a New Integration",
 }
+# In deployer mode the Neo deployer chooses these; a value in the descriptor is ignored (P004).
+DEPLOYER_CHOSEN_KEYS = ("client-id", "client-secret", "token-lifetime")
 COMMAND_LINE = "<command line>"
+DEFAULT_URL = "${default-url}"
 
 
 def value(v: Any, derived: Optional[str] = None) -> dict:
@@ -60,24 +63,19 @@ def placeholder(text: str, reason: str, env: Optional[str] = None) -> dict:
 
 
 class Step:
-    """One thing to do in one system, with the values to enter (keyed by SAP's UI labels)."""
+    """One thing to do in one system. ``fields`` are keyed by SAP's UI labels, in the order of
+    SAP's procedure (``plan.json`` sorts them; the runbook keeps this order)."""
 
-    def __init__(self, id: str, kind: str, connection: str, module: str, performed_by: str,
-                 depends_on: List[str], system: dict, fields: Optional[Dict[str, dict]] = None,
-                 outputs: Optional[Dict[str, dict]] = None,
-                 integration: Optional[str] = None) -> None:
-        self.id, self.kind, self.connection, self.module = id, kind, connection, module
+    def __init__(self, kind: str, connection: Connection, performed_by: str,
+                 depends_on: List[str], system: dict, fields: Dict[str, dict],
+                 outputs: Dict[str, dict], id: Optional[str] = None) -> None:
+        self.id = id or f"{connection.name}/{kind}"
+        self.kind, self.connection, self.module = kind, connection.name, connection.module
         self.performed_by, self.depends_on, self.system = performed_by, depends_on, system
-        self.fields: Dict[str, dict] = fields or {}
-        self.outputs: Dict[str, dict] = outputs or {}
-        self.integration = integration  # for sfsf-integration steps
-
-    @property
-    def title(self) -> str:
-        return TITLES[self.kind]
+        self.fields, self.outputs = fields, outputs
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "title": self.title,
+        return {"id": self.id, "kind": self.kind, "title": TITLES[self.kind],
                 "connection": self.connection, "module": self.module,
                 "performed_by": self.performed_by, "depends_on": list(self.depends_on),
                 "system": self.system, "fields": self.fields, "outputs": self.outputs}
@@ -107,9 +105,18 @@ def _text(data: Any, key: str) -> Optional[str]:
     return None if v is None or isinstance(v, (dict, list, bool)) else str(v)
 
 
+def _step_id(c: Connection, kind: str) -> str:
+    return f"{c.name}/{kind}"
+
+
 class _Builder:
+    """Turns parsed connections into steps. In deployer mode the Neo deployer performs every step
+    but the integration, and chooses the names, the client ID and the secret."""
+
     def __init__(self, merged: Any, mode: str, host: Optional[str], account: Optional[str]) -> None:
-        self.mode, self.host, self.account = mode, host, account
+        self.host, self.account = host, account
+        self.deployer = mode == "deployer"
+        self.performer = DEPLOYER if self.deployer else OPERATOR
         region = landscape.NEO_HOSTS.get(host) if host else None
         self.plan = Plan(
             mta={"id": _text(merged, "ID"), "version": _text(merged, "version")}, mode=mode,
@@ -122,18 +129,15 @@ class _Builder:
     def warn(self, code: str, loc: Loc, message: str, hint: Optional[str] = None) -> None:
         self.plan.warnings.append(make(code, loc, message, hint=hint))
 
-    def by(self, deployer_step: bool) -> str:
-        return DEPLOYER if self.mode == "deployer" and deployer_step else OPERATOR
-
-    # -- derived values -----------------------------------------------------------------
+    # -- values the tool derives or infers ---------------------------------------------------
     def token_url(self, c: Connection) -> dict:
         if c.token_url:
             return value(c.token_url)
         if self.host and self.account:
             return value(landscape.token_url(self.host, self.account),
-                         "https://oauthasservices-<account>.<host>/oauth2/api/v1/token from --host "
-                         "and --account; compare it with the cockpit's Security > OAuth > Branding "
-                         "> OAuth URLs > Token Endpoint")
+                         "inferred: https://oauthasservices-<account>.<host>/oauth2/api/v1/token "
+                         "from --host and --account; compare it with the cockpit's Security > "
+                         "OAuth > Branding > OAuth URLs > Token Endpoint")
         return placeholder("<Token Endpoint>", "give --host and --account (or token-url) to "
                            "derive it; the cockpit shows it under Security > OAuth > Branding > "
                            "OAuth URLs")
@@ -147,57 +151,60 @@ class _Builder:
             return placeholder("<application URL>", f"module {c.module} has no name parameter")
         return placeholder("<application URL>", "give --host and --account to derive it")
 
-    def rest_api_url(self, c: Connection, app: dict, integration: Integration) -> dict:
+    def rest_api_url(self, app: dict, integration: Integration) -> dict:
         endpoint = integration.endpoint
         if not endpoint:
             return placeholder("<REST API URL>", f"integration {integration.name} has no endpoint")
         if endpoint.startswith(("https://", "http://")):
             return value(endpoint)
-        rest = endpoint[len("${default-url}"):] if endpoint.startswith("${default-url}") else (
+        path = endpoint[len(DEFAULT_URL):] if endpoint.startswith(DEFAULT_URL) else (
             endpoint if endpoint.startswith("/") else "/" + endpoint)
         if "value" in app:
-            return value(app["value"] + rest, f"the application URL + {rest}")
-        return placeholder(f"<application URL>{rest}", app["reason"])
+            return value(app["value"] + path, f"the application URL + {path}")
+        return placeholder(f"<application URL>{path}", app["reason"])
 
     def subscription(self, c: Connection) -> dict:
         if c.application and self.account:
             return value(f"{self.account}/{c.application}",
-                         "<account>/<application>: the subaccount and the Java application name")
+                         "inferred: <account>/<application>, the subaccount and the Java "
+                         "application name")
         return placeholder("<account>/<application>", "give --account; the module needs a name "
                            "parameter" if not c.application else "give --account")
 
-    # -- steps ------------------------------------------------------------------------------
+    def name(self, text: str, how: str) -> dict:
+        """A name the operator enters (runbook mode) or the deployer chooses (deployer mode)."""
+        if self.deployer:
+            return placeholder("<chosen by the Neo deployer>", "the deployer names it; look it up "
+                               "after deploy")
+        return value(text, how)
+
+    def client_id(self, c: Connection) -> dict:
+        env = env_name("CLIENT_ID", c.name)
+        if self.deployer:
+            return placeholder("<client ID generated by the Neo deployer>", "read it after deploy "
+                               "in the cockpit: Security > OAuth > Clients", env)
+        if c.client_id:
+            return value(c.client_id)
+        return placeholder("<generated ID>", "SAP BTP generates the ID when you choose Register "
+                           "New Client; copy it", env)
+
+    def client_secret(self, c: Connection) -> dict:
+        secret = c.client_secret
+        if not self.deployer and secret is not None and (secret.reference or secret.locator):
+            return {"secret": secret.as_plan()}
+        return {"secret": {"generated_by": self.performer,
+                           "env": env_name("CLIENT_SECRET", c.name)}}
+
+    # -- steps, each in the order of SAP's procedure -------------------------------------------
     def connection(self, c: Connection) -> None:
-        prefix = c.name
-        ids = {kind: f"{prefix}/{kind}" for kind in TITLES}
-        deployer = self.mode == "deployer"
-        cid_env = env_name("CLIENT_ID", c.name)
-        token = self.token_url(c)
-        app = self.app_url(c)
-        if deployer:
-            client_id = placeholder("<client ID generated by the Neo deployer>",
-                                    "read it after deploy in the cockpit: Security > OAuth > "
-                                    "Clients", cid_env)
-            client_secret = {"secret": {"generated_by": DEPLOYER,
-                                        "env": env_name("CLIENT_SECRET", c.name)}}
-        else:
-            client_id = value(c.client_id) if c.client_id else placeholder(
-                "<generated ID>", "SAP BTP generates the ID when you choose Register New Client; "
-                "copy it", cid_env)
-            if c.client_secret is not None and (c.client_secret.reference or c.client_secret.locator):
-                client_secret = {"secret": c.client_secret.as_plan()}
-            else:
-                client_secret = {"secret": {"generated_by": OPERATOR,
-                                            "env": env_name("CLIENT_SECRET", c.name)}}
-        steps: List[Step] = []
+        token, app = self.token_url(c), self.app_url(c)
+        client_id, client_secret = self.client_id(c), self.client_secret(c)
+        steps = [self.x509_step(c)] if c.saml else []
+        steps.append(self.client_step(c, client_id, client_secret))
         if c.saml:
-            steps.append(self.x509_step(c, ids))
-        steps.append(self.client_step(c, ids, client_id, client_secret))
-        if c.saml:
-            steps.append(self.idp_step(c, ids))
-        steps.append(self.config_step(c, ids, token))
-        for integration in c.integrations:
-            steps.append(self.integration_step(c, ids, app, integration))
+            steps.append(self.idp_step(c))
+        steps.append(self.config_step(c, token))
+        steps.extend(self.integration_step(c, app, i) for i in c.integrations)
         self.plan.steps.extend(steps)
         entry = {"name": c.name, "type": c.type, "module": c.module,
                  "application": c.application, "token_url": token, "app_url": app,
@@ -210,109 +217,103 @@ class _Builder:
                              "assertion_attributes_mapping": c.assertion_attributes_mapping}
         self.plan.connections.append(entry)
 
-    def chosen(self, name: str, derived: str) -> dict:
-        """A name the operator picks (runbook) or the deployer picks (deployer mode)."""
-        if self.mode == "deployer":
-            return placeholder("<chosen by the Neo deployer>", "the deployer names it; look it up "
-                               "after deploy")
-        return value(name, derived)
-
-    def x509_step(self, c: Connection, ids: dict) -> Step:
-        step_id = ids["sfsf-x509-key"]
-        name = self.chosen(f"{c.name}-x509", "the connection's name + \"-x509\"")
-        cert = f"{name['value']}_certificate.pem" if "value" in name else \
+    def x509_step(self, c: Connection) -> Step:
+        name = self.name(f"{c.name}-x509", "the connection's name + \"-x509\"")
+        certificate = f"{name['value']}_certificate.pem" if "value" in name else \
             "<configuration_name>_certificate.pem"
-        return Step(step_id, "sfsf-x509-key", c.name, c.module, self.by(True), [], self.sfsf,
+        return Step("sfsf-x509-key", c, self.performer, [], self.sfsf,
                     fields={"Configuration Name": name,
                             "Common Name": placeholder("<SAP SuccessFactors company ID>",
                                                        "replace the asterisk (*) with the "
                                                        "company ID")},
                     outputs={"configuration_name": dict(name),
-                             "certificate": placeholder(cert, "the file saved by Download X509 "
-                                                        "Certificate")})
+                             "certificate": placeholder(certificate, "the file saved by Download "
+                                                        "X509 Certificate")})
 
-    def client_step(self, c: Connection, ids: dict, client_id: dict, secret: dict) -> Step:
-        fields = {
-            "Name": self.chosen(c.effective_client_name, "the connection's name"
-                                if not c.client_name else "client-name"),
-            "Subscription": self.subscription(c),
-            "ID": client_id,
-            "Authorization Grant": value("Client Credentials"),
-            "Confidential": value("checked"),
-            "Secret": secret,
-        }
-        if c.client_name and self.mode != "deployer":
-            fields["Name"] = value(c.client_name)
-        if c.token_lifetime_seconds is not None and self.mode != "deployer":
-            fields["Token Lifetime"] = value(_lifetime_text(c.token_lifetime_seconds),
-                                             f"token-lifetime {c.token_lifetime}")
-        return Step(ids["btp-oauth-client"], "btp-oauth-client", c.name, c.module, self.by(True),
-                    [], self.btp, fields=fields,
+    def client_step(self, c: Connection, client_id: dict, secret: dict) -> Step:
+        if c.client_name:
+            client_name = self.name(c.client_name, None)
+        else:
+            client_name = self.name(c.name, "the connection's name")
+        fields = {"ID": client_id,
+                  "Name": client_name,
+                  "Subscription": self.subscription(c),
+                  "Authorization Grant": value("Client Credentials"),
+                  "Confidential": value("checked"),
+                  "Secret": secret}
+        if c.token_lifetime_seconds is not None and not self.deployer:
+            fields["Token Lifetime"] = value(
+                _lifetime_text(c.token_lifetime_seconds),
+                f"token-lifetime {c.token_lifetime}")
+        return Step("btp-oauth-client", c, self.performer, [], self.btp, fields=fields,
                     outputs={"client_id": client_id, "client_secret": secret})
 
-    def idp_step(self, c: Connection, ids: dict) -> Step:
-        step_id = ids["btp-trusted-idp"]
-        name = self.chosen(f"{c.name}-idp", "the connection's name + \"-idp\"")
+    def idp_step(self, c: Connection) -> Step:
+        name = self.name(f"{c.name}-idp", "the connection's name + \"-idp\"")
         fields = {"Name": name,
-                  "Signing Certificate": from_step(ids["sfsf-x509-key"], "certificate"),
+                  "Signing Certificate": from_step(_step_id(c, "sfsf-x509-key"), "certificate"),
                   "Only for IDP-Initiated SSO": value("checked")}
         if c.assertion_attributes_mapping:
-            fields["Attributes"] = value(dict(c.assertion_attributes_mapping),
-                                         "assertion-attributes-mapping (assertion attribute: "
-                                         "principal attribute)")
-        return Step(step_id, "btp-trusted-idp", c.name, c.module, self.by(True),
-                    [ids["sfsf-x509-key"]], self.btp, fields=fields,
-                    outputs={"name": dict(name)})
+            fields["Attributes"] = value(
+                dict(c.assertion_attributes_mapping),
+                "inferred, not in SAP's procedure (which leaves the other fields unchanged): "
+                "assertion-attributes-mapping, each assertion attribute to a principal attribute")
+        return Step("btp-trusted-idp", c, self.performer, [_step_id(c, "sfsf-x509-key")],
+                    self.btp, fields=fields, outputs={"name": dict(name)})
 
-    def config_step(self, c: Connection, ids: dict, token: dict) -> Step:
-        step_id = ids["sfsf-outbound-oauth-config"]
-        client = ids["btp-oauth-client"]
-        name = value(c.name, "the connection's name")
-        fields = {"Configuration Name": name,
-                  "Client ID": from_step(client, "client_id"),
-                  "Client Secret": from_step(client, "client_secret"),
-                  "Token URL": token,
-                  "Token Method": value("POST")}
-        depends = [client]
+    def config_step(self, c: Connection, token: dict) -> Step:
+        client = _step_id(c, "btp-oauth-client")
+        name = value(c.name, "inferred: the connection's name; SAP does not document the name "
+                     "the deployer gives it" if self.deployer else "the connection's name")
+        fields = {"Configuration Name": name}
+        credentials = {"Client ID": from_step(client, "client_id"),
+                       "Client Secret": from_step(client, "client_secret")}
         if c.saml:
+            fields.update(credentials)
             fields["OAuth Type"] = value("OAuth 2.0 with SAML Flow")
-            fields["Audience"] = placeholder("<Local Provider Name>", "the cockpit shows it under "
-                                             "Security > Trust > Local Service Provider")
-            fields["Recipient"] = dict(token, derived="the same value as Token URL") \
-                if "value" in token else dict(token)
-            fields["Issuer"] = from_step(ids["btp-trusted-idp"], "name")
-            fields["X509 Keys"] = from_step(ids["sfsf-x509-key"], "configuration_name")
-            depends = [ids["sfsf-x509-key"], client, ids["btp-trusted-idp"]]
         else:
             fields["OAuth Type"] = value("OAuth 2.0")
             fields["Grant Type"] = value("Client_Credentials")
-        return Step(step_id, "sfsf-outbound-oauth-config", c.name, c.module, self.by(True),
-                    depends, self.sfsf, fields=fields,
-                    outputs={"configuration_name": name})
+            fields.update(credentials)
+        fields["Token URL"] = token
+        fields["Token Method"] = value("POST")
+        depends = [client]
+        if c.saml:
+            fields["Audience"] = placeholder("<Local Provider Name>", "the cockpit shows it under "
+                                             "Security > Trust > Local Service Provider > Local "
+                                             "Provider Name")
+            fields["Recipient"] = dict(token, derived="the same value as Token URL") \
+                if "value" in token else dict(token)
+            fields["Issuer"] = from_step(_step_id(c, "btp-trusted-idp"), "name")
+            fields["X509 Keys"] = from_step(_step_id(c, "sfsf-x509-key"), "configuration_name")
+            depends = [_step_id(c, "sfsf-x509-key"), client, _step_id(c, "btp-trusted-idp")]
+        return Step("sfsf-outbound-oauth-config", c, self.performer, depends, self.sfsf,
+                    fields=fields, outputs={"configuration_name": name})
 
-    def integration_step(self, c: Connection, ids: dict, app: dict, i: Integration) -> Step:
-        config = ids["sfsf-outbound-oauth-config"]
-        url = self.rest_api_url(c, app, i)
+    def integration_step(self, c: Connection, app: dict, i: Integration) -> Step:
+        config = _step_id(c, "sfsf-outbound-oauth-config")
+        url = self.rest_api_url(app, i)
         if not i.endpoint or not i.event:
             self.warn("P006", c.loc, f"integration {i.name} of connection {c.name} has no "
                       f"{'endpoint' if not i.endpoint else 'event'}")
         fields = {"Event": value(i.event) if i.event else placeholder("<event>", "no event given"),
                   "Destination Type": value("REST"), "Format": value("JSON"),
-                  "Name": value(i.name), "REST API URL": url,
-                  "Authentication Type": value("OAuth"),
-                  "OAuth Configurations": from_step(config, "configuration_name")}
+                  "Name": value(i.name)}
         if i.description:
             fields["Description"] = value(i.description)
         if i.fields:
             fields["Configure Fields"] = value(i.fields)
         if i.filter:
             fields["Filter"] = value(i.filter)
+        fields.update({"REST API URL": url, "Authentication Type": value("OAuth"),
+                       "OAuth Configurations": from_step(config, "configuration_name")})
         if c.saml and c.subject_name_id:
-            fields["SAML Subject NameID Path"] = value(c.subject_name_id, "subject-name-id")
-        return Step(f"{c.name}/sfsf-integration/{i.name}", "sfsf-integration", c.name, c.module,
-                    OPERATOR, [config], self.sfsf, fields=fields,
+            fields["SAML Subject NameID Path"] = value(
+                c.subject_name_id, "inferred: the field that holds the user attribute named by "
+                "subject-name-id")
+        return Step("sfsf-integration", c, OPERATOR, [config], self.sfsf, fields=fields,
                     outputs={"integration_name": value(i.name), "rest_api_url": url},
-                    integration=i.name)
+                    id=f"{c.name}/sfsf-integration/{i.name}")
 
 
 def _lifetime_text(seconds: int) -> str:
@@ -323,8 +324,8 @@ def _lifetime_text(seconds: int) -> str:
     return f"{seconds} second{'' if seconds == 1 else 's'}"
 
 
-def build(merged: Any, main_file: str, connections: List[Connection], mode: str,
-          host: Optional[str], account: Optional[str]) -> Plan:
+def build(merged: Any, connections: List[Connection], mode: str, host: Optional[str],
+          account: Optional[str]) -> Plan:
     """The plan for ``connections`` (already parsed from the merged descriptor)."""
     builder = _Builder(merged, mode, host, account)
     cli = Loc(COMMAND_LINE, 1, 1)
@@ -337,21 +338,21 @@ def build(merged: Any, main_file: str, connections: List[Connection], mode: str,
             builder.warn("P001", cli, f"no {' and no '.join(missing)}: the token URL, Subscription "
                          "and REST API URLs are placeholders",
                          hint="set them, or MTA_SFSF_HOST and MTA_SFSF_ACCOUNT")
-    no_name, from_extension = set(), set()
+    modules_without_name, modules_from_extension = set(), set()
     for c in connections:
-        if not c.application and c.module not in no_name:
-            no_name.add(c.module)
+        if not c.application and c.module not in modules_without_name:
+            modules_without_name.add(c.module)
             builder.warn("P003", c.loc, f"module {c.module} has no name parameter: the "
                          "application URL and the Subscription are unknown",
                          hint="set parameters.name, the Java application name")
-        if c.set_by_extension and c.module not in from_extension:
-            from_extension.add(c.module)
+        if c.set_by_extension and c.module not in modules_from_extension:
+            modules_from_extension.add(c.module)
             builder.warn("P005", c.loc, f"sfsf-outbound-connections of module {c.module} is set "
                          "by an extension descriptor; expand cannot remove it from there, so the "
                          "deployer receives it as written", hint="keep the list in mtad.yaml "
                          "and refer to secrets with ~{resource/property}")
         if mode == "deployer":
-            ignored = [k for k in ("client-id", "client-secret", "token-lifetime") if k in c.keys]
+            ignored = [k for k in DEPLOYER_CHOSEN_KEYS if k in c.keys]
             if ignored:
                 builder.warn("P004", c.loc, f"connection {c.name}: {', '.join(ignored)} "
                              "ignored in deployer mode; the Neo deployer chooses them",

@@ -98,7 +98,8 @@ def runbook_context(plan: dict) -> dict:
             out = _code(text)
             if brief or not field.get("derived"):
                 return out
-            return out + f" (derived: {field['derived']})"
+            how = field["derived"]  # an inference says so itself
+            return out + (f" ({how})" if how.startswith("inferred") else f" (derived: {how})")
         if "from" in field:
             source = field["from"]
             label = _OUTPUT_LABELS.get(source["output"], source["output"])

@@ -274,5 +274,5 @@ def test_model_and_plan_never_crash_on_unexpected_shapes(source):
     tree, _ = load_text(source, "t.yaml")
     connections = parse(tree, "t.yaml")
     for mode in ("deployer", "runbook"):
-        plan = build(tree, "t.yaml", connections, mode, None, None)
+        plan = build(tree, connections, mode, None, None)
         json.loads(plan.to_json())
