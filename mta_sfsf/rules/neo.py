@@ -476,7 +476,8 @@ def check_literal_secrets(ctx) -> None:
                 if isinstance(value, (YMap, YSeq)):
                     if key != "sfsf-outbound-connections":
                         stack.append((value, path + (key,)))
-                elif is_sensitive_name(key) and _is_literal(value) \
+                elif _sensitive_cache.get(key, True) and is_sensitive_name(key) \
+                        and _is_literal(value) \
                         and value_loc(node, key).file == main.file:
                     _report_named(ctx, "N020", node, key, f"\"{key}\" has a literal value in "
                                   "the deployment descriptor", path + (key,), hint=SENSITIVE_HINT)

@@ -161,9 +161,10 @@ class _Owner:
 
 
 def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
-    name = name_of(module) or f"modules[{m}]"
+    own_name = name_of(module)
+    name = own_name or f"modules[{m}]"
     base = ("modules", m)
-    owner = _Owner("Module", name, label("module", module, name),
+    owner = _Owner("Module", name, f"module \"{own_name}\"" if own_name else name,
                    _check_requires(ctx, index, module, base, "module", name), MODULE_SCOPE_SYSTEM)
     scope = index.scope(module, "module-types")
     for section in ("properties", "parameters"):
@@ -190,9 +191,10 @@ def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
 
 
 def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
-    name = name_of(resource) or f"resources[{r}]"
+    own_name = name_of(resource)
+    name = own_name or f"resources[{r}]"
     base = ("resources", r)
-    owner = _Owner("Resource", name, label("resource", resource, name),
+    owner = _Owner("Resource", name, f"resource \"{own_name}\"" if own_name else name,
                    _check_requires(ctx, index, resource, base, "resource", name),
                    RESOURCE_SCOPE_SYSTEM)
     scope = index.scope(resource, "resource-types")
@@ -446,7 +448,7 @@ def _empty_values(ctx) -> None:
     v3 = ctx.schema_v3
     chained = bool(ctx.descriptor.extensions)
     code = "R007" if chained else "R006"
-    for container, path, prefix, owner in _value_maps(ctx):
+    for container, path in _value_maps(ctx):
         for section in ("parameters", "properties"):
             values = container.get(section)
             if not isinstance(values, YMap):
@@ -454,6 +456,7 @@ def _empty_values(ctx) -> None:
             if None not in values.values():
                 continue
             metadata = container.get(f"{section}-metadata")
+            prefix = _deployer_prefix(ctx, container, path)
             kind = section[:-1].replace("ie", "y")  # parameter, property
             for key, value in values.items():
                 if value is not None or (v3 and _optional(metadata, key)):
@@ -461,6 +464,7 @@ def _empty_values(ctx) -> None:
                 name = "#".join(prefix + (key,))
                 deployer = (f"The {kind} \"{name}\" is not optional and has no value." if v3
                             else f"Unresolved mandatory {section}: [{name}]")
+                owner = _value_owner(ctx, container, path)
                 what = f"{owner}: {kind} \"{key}\"" if owner else f"{kind} \"{key}\""
                 message = (f"{what} is still empty after the extension chain; the deployer "
                            f"stops with: {deployer}" if chained else
@@ -480,18 +484,30 @@ def _optional(metadata: Any, key: str) -> bool:
 _DEPENDENCY_KINDS = {"requires": "required dependency", "provides": "provided dependency"}
 
 
-def _value_maps(ctx) -> Iterator[Tuple[YMap, tuple, Tuple[str, ...], str]]:
-    """(element, path, the deployer's name prefix, label) for everything with parameters or
-    properties."""
-    yield ctx.data, (), (), ""
+def _value_owner(ctx, element: YMap, path: tuple) -> str:
+    """The label of the element at ``path``: ``module "app", required dependency "db"``."""
+    owner = ctx.element(path)
+    if len(path) == 4:
+        owner += ", " + label(_DEPENDENCY_KINDS[path[2]], element, f"{path[2]}[{path[3]}]")
+    return owner
+
+
+def _deployer_prefix(ctx, element: YMap, path: tuple) -> Tuple[str, ...]:
+    """How the deployer names the element at ``path``: ``("app", "db")`` for ``app#db#key``."""
+    if not path:
+        return ()
+    section, index = path[0], path[1]
+    own = (name_of(ctx.data[section][index]) or f"{section}[{index}]",)
+    return own + (name_of(element) or f"{path[2]}[{path[3]}]",) if len(path) == 4 else own
+
+
+def _value_maps(ctx) -> Iterator[Tuple[YMap, tuple]]:
+    """(element, path) for everything with parameters or properties."""
+    yield ctx.data, ()
     for section in ("modules", "resources"):
-        kind = section[:-1]
         for i, element in ctx.items(section):
             base = (section, i)
-            own = (name_of(element) or f"{section}[{i}]",)
-            owner = label(kind, element, f"{section}[{i}]")
-            yield element, base, own, owner
+            yield element, base
             for sub in ("requires", "provides"):
                 for j, dep in indexed_maps(element.get(sub)):
-                    yield (dep, base + (sub, j), own + (name_of(dep) or f"{sub}[{j}]",),
-                           f"{owner}, " + label(_DEPENDENCY_KINDS[sub], dep, f"{sub}[{j}]"))
+                    yield dep, base + (sub, j)

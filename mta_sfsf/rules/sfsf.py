@@ -223,7 +223,6 @@ class _Module:
         self.base = base
         self.shared = shared
         self.names = shared.names
-        self.label = ctx.element(base)
         # Validating an extension descriptor on its own: that is where secrets belong.
         self.main_file = None if ctx.kind == "mtaext" else ctx.descriptor.main.file
 
@@ -238,7 +237,7 @@ class _Module:
         """The label of the module, connection and integration ``path`` lies in."""
         if path[:len(self.base)] != self.base:
             return self.ctx.element(path) or "the descriptor"
-        text, rest = self.label, path[len(self.base):]
+        text, rest = self.ctx.element(self.base), path[len(self.base):]
         if len(rest) < 2 or not isinstance(rest[1], int):
             return text
         seq = self.parameters.get(rest[0])

@@ -241,7 +241,7 @@ def _check_element(ctx, node: YMap, kind: str, path: tuple, owner: str, dev: boo
                        f"Required element \"{key}\" for object \"{what}\" {where}"),
                        path + (key,), at_key=key in node)
     # The deployer parses modules before resources: the first of two equal names is a module's.
-    for key in sorted(node, key=lambda k: k != "modules"):
+    for key in (sorted(node, key=lambda k: k != "modules") if "modules" in node else node):
         value = node[key]
         entry = spec.get(key)
         if entry is None:
