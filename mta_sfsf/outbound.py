@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from .diagnostics import Loc
-from .rules.sfsf import SAML_BEARER, token_lifetime_seconds
+from .rules.sfsf import SAML_BEARER, SFSF_MODULE_TYPES, token_lifetime_seconds
 from .secrets import env_name, walk
 from .yaml_io import YMap, YSeq, value_loc
 
@@ -112,12 +112,13 @@ def lifetime_seconds(value: Any) -> Optional[int]:
 
 
 def modules_with_connections(data: Any):
-    """(index, module, connections list) for every module that declares the parameter."""
+    """(index, module, connections list) for every Java module that declares the parameter (on
+    other module types the validator reports it as unknown and checks nothing in it)."""
     modules = data.get("modules") if isinstance(data, dict) else None
     if not isinstance(modules, list):
         return
     for index, module in enumerate(modules):
-        if not isinstance(module, dict):
+        if not isinstance(module, dict) or module.get("type") not in SFSF_MODULE_TYPES:
             continue
         parameters = module.get("parameters")
         if isinstance(parameters, dict) and PARAMETER in parameters:

@@ -257,12 +257,14 @@ def test_runbook_mode_removes_the_parameter_and_the_operator_does_everything(
 
 @pytest.mark.parametrize("source", [
     "modules: 7\n",
-    "modules: [7, {name: m}, {name: m, parameters: 7}]\n",
-    "modules:\n  - name: m\n    parameters:\n      sfsf-outbound-connections: {a: 1}\n",
-    "modules:\n  - name: m\n    parameters:\n      sfsf-outbound-connections: [7, {name: [x]},"
+    "modules: [7, {name: m}, {name: m, type: com.sap.java, parameters: 7}]\n",
+    "modules:\n  - name: m\n    type: com.sap.java\n    parameters:\n"
+    "      sfsf-outbound-connections: {a: 1}\n",
+    "modules:\n  - name: m\n    type: com.sap.java\n    parameters:\n"
+    "      sfsf-outbound-connections: [7, {name: [x]},"
     " {name: a, type: OAuth2ClientCredentials, integrations: 5, client-secret: [1],"
     " token-lifetime: {x: 1}, assertion-attributes-mapping: [1]}]\n",
-    "resources: 5\nmodules:\n  - name: m\n    requires: 3\n    parameters:\n"
+    "resources: 5\nmodules:\n  - name: m\n    type: java.tomcat\n    requires: 3\n    parameters:\n"
     "      sfsf-outbound-connections:\n        - name: a\n          type: OAuth2SAMLBearerAssertion\n"
     "          client-secret: ~{x}\n          integrations: [{name: i, fields: [1]}, {event: e}]\n",
 ])
@@ -276,3 +278,22 @@ def test_model_and_plan_never_crash_on_unexpected_shapes(source):
     for mode in ("deployer", "runbook"):
         plan = build(tree, connections, mode, None, None)
         json.loads(plan.to_json())
+
+
+def test_only_java_modules_have_outbound_connections():
+    """The validator checks the parameter on com.sap.java and java.tomcat modules only (elsewhere
+    it is an unknown parameter, N008), so expand must not plan or strip what nobody checked."""
+    from mta_sfsf.expand import removal_paths
+    from mta_sfsf.outbound import parse
+    from mta_sfsf.yaml_io import load_text
+
+    source = ("modules:\n"
+              "  - name: web\n    type: com.sap.hcp.html5\n    parameters:\n"
+              "      sfsf-outbound-connections: [{name: X, type: Bogus, client-id: i}]\n"
+              "  - name: app\n    type: java.tomcat\n    parameters:\n"
+              "      sfsf-outbound-connections: [{name: Y, type: OAuth2ClientCredentials,"
+              " client-id: i}]\n")
+    tree, _ = load_text(source, "t.yaml")
+    assert [c.name for c in parse(tree, "t.yaml")] == ["Y"]
+    for mode in ("deployer", "runbook"):
+        assert {p[1] for p in removal_paths(tree, mode)} == {1}
