@@ -264,7 +264,8 @@ def test_runbook_mode_removes_the_parameter_and_the_operator_does_everything(
     "      sfsf-outbound-connections: [7, {name: [x]},"
     " {name: a, type: OAuth2ClientCredentials, integrations: 5, client-secret: [1],"
     " token-lifetime: {x: 1}, assertion-attributes-mapping: [1]}]\n",
-    "resources: 5\nmodules:\n  - name: m\n    type: java.tomcat\n    requires: 3\n    parameters:\n"
+    "resources: 5\nmodules:\n  - name: m\n    type: java.tomcat\n    requires: 3\n"
+    "    parameters:\n"
     "      sfsf-outbound-connections:\n        - name: a\n          type: OAuth2SAMLBearerAssertion\n"
     "          client-secret: ~{x}\n          integrations: [{name: i, fields: [1]}, {event: e}]\n",
 ])
