@@ -266,7 +266,8 @@ def test_runbook_mode_removes_the_parameter_and_the_operator_does_everything(
     " token-lifetime: {x: 1}, assertion-attributes-mapping: [1]}]\n",
     "resources: 5\nmodules:\n  - name: m\n    type: java.tomcat\n    requires: 3\n"
     "    parameters:\n"
-    "      sfsf-outbound-connections:\n        - name: a\n          type: OAuth2SAMLBearerAssertion\n"
+    "      sfsf-outbound-connections:\n        - name: a\n"
+    "          type: OAuth2SAMLBearerAssertion\n"
     "          client-secret: ~{x}\n          integrations: [{name: i, fields: [1]}, {event: e}]\n",
 ])
 def test_model_and_plan_never_crash_on_unexpected_shapes(source):
