@@ -1,5 +1,6 @@
 """Rule families, one module each. A rule module has ``CODES`` (code -> (severity, summary)) and
 ``check(ctx)``, which reports findings through ``ctx.report``; its docstring is its documentation.
+What the families share, and how every message is worded, is in ``common.py``.
 """
 from __future__ import annotations
 

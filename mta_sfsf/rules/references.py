@@ -352,13 +352,15 @@ def _placeholder_cycles(ctx, scope: List[YMap], owner: str, path: tuple) -> None
                    + " -> ".join(f"${{{name}}}" for name in cycle + [start]), where + (start,))
 
 
-def _texts(value: Any) -> Iterator[str]:
+def _texts(value: Any, marker: str = "${") -> Iterator[str]:
+    """The strings in a value (a string or a tree) that hold ``marker``."""
     if isinstance(value, str):
-        if "${" in value:
+        if marker in value:
             yield value
     elif isinstance(value, (YMap, YSeq)):
         for _, _, text, _ in _strings(value, ()):
-            yield text
+            if marker in text:
+                yield text
 
 
 def _cycles(edges: Dict[str, List[str]]) -> List[List[str]]:
@@ -408,7 +410,7 @@ def _reference_cycles(ctx, index: _Index) -> None:
         for key, value in props.items():
             if isinstance(value, str) and "~{" not in value:
                 continue  # most values: no reference, so no edge
-            targets = [m.group(1) for text in _ref_texts(value)
+            targets = [m.group(1) for text in _texts(value, "~{")
                        for m in REFERENCE.finditer(text) if "/" in m.group(1)]
             if targets:
                 node = f"{dep}/{key}"
@@ -419,16 +421,6 @@ def _reference_cycles(ctx, index: _Index) -> None:
         chain = " -> ".join(f"~{{{name}}}" for name in cycle + [cycle[0]])
         ctx.report("R005", props, key, ctx.named(path, f"Circular reference detected in "
                    f"\"{cycle[0]}\": {chain}"), path)
-
-
-def _ref_texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        if "~{" in value:
-            yield value
-    elif isinstance(value, (YMap, YSeq)):
-        for _, _, text, _ in _strings(value, ()):
-            if "~{" in text:
-                yield text
 
 
 def _order_names(ctx, owner: _Owner, element: YMap, key: str, base: tuple,

@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, Optional, Tuple
 
-from ..diagnostics import Loc
+from ..diagnostics import Loc, Path
 from ..urls import url_problem
 from ..yaml_io import YMap, YSeq, value_loc
 from .common import (MAX_NAME, NAME_PATTERN, did_you_mean, has_placeholder, indexed_maps, label,
@@ -110,9 +110,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PORTABLE_FIELD = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DEFAULT_URL = "${default-url}"
-
-Path = Tuple[Any, ...]
-
 
 # ---------------------------------------------------------------- helpers shared with ``expand``
 

@@ -210,15 +210,17 @@ class _Namespaces:
         self.modules: Dict[str, Any] = {}
         self.dependencies: Dict[str, Tuple[str, Any]] = {}
 
-    def claim(self, table: Dict, name: str, owner: YMap, path: tuple, what: str,
-              label: str) -> None:
+    def claim(self, table: Dict, name: str, element: YMap, path: tuple, what: str,
+              described: str, owner: str = "") -> None:
+        """Claim ``name`` for ``element`` (``described`` in later hints) or report S005;
+        ``owner`` labels the element that holds it."""
         first = table.get(name)
         if first is None:
-            table[name] = (label, owner.key_locs.get("name", owner.loc))
+            table[name] = (described, element.key_locs.get("name", element.loc))
             return
         first_label, first_loc = first
-        self.ctx.report("S005", owner, "name", f"Value \"{name}\" for key \"name\" not unique for "
-                        f"object \"{what}\"", path + ("name",),
+        self.ctx.report("S005", element, "name", _prefixed(owner, f"Value \"{name}\" for key "
+                        f"\"name\" not unique for object \"{what}\""), path + ("name",),
                         hint=f"rename one: {first_label} at line {first_loc.line} has the same "
                         "name"
                         + ("; resource names, provided dependency names and module names share "
@@ -370,7 +372,7 @@ def _unique(ctx, owner: str, kind: str, key: str, item: YMap, path: tuple, seen:
         names.claim(names.dependencies, name, item, path, "MTA resource", f"resource \"{name}\"")
     elif key == "provides" and kind == "module":
         names.claim(names.dependencies, name, item, path, "MTA provided dependency",
-                    f"provided dependency \"{name}\"")
+                    f"provided dependency \"{name}\"", owner)
     elif key in ("requires", "hooks", "modules", "resources", "provides", "module-types",
                  "resource-types"):
         what = ELEMENTS[_element_of(kind, key)][0]
