@@ -123,8 +123,12 @@ def token_failure(outcome: TokenOutcome, creds: Credentials, conn: Connection) -
     if 300 <= answer.status < 400:
         # Not followed: the client's Basic credentials must not travel to another address.
         return (f"the token URL redirects (HTTP {answer.status} to "
-                f"{answer.headers.get('Location', '?')}); the redirect was not followed",
+                f"{answer.location}); the redirect was not followed",
                 "use the Token Endpoint exactly as the cockpit shows it")
+    if 200 <= answer.status < 300 and answer.truncated:
+        return (f"HTTP {answer.status} with an answer too long or too slow to read (cut off "
+                "after 64 KiB or one read timeout)", "copy the Token Endpoint from the cockpit; "
+                "a token endpoint answers with a short JSON document at once")
     if 200 <= answer.status < 300:
         return (f"HTTP {answer.status} without an access_token: this URL is not an OAuth token "
                 "endpoint", "copy the Token Endpoint from the cockpit")

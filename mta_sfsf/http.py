@@ -16,10 +16,11 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from . import __version__
@@ -78,8 +79,16 @@ class Answer:
             return None
 
     def excerpt(self, limit: int = EXCERPT_CHARS) -> str:
-        flat = " ".join(self.text.split())
+        """The body on one line, shortened, without control characters (a server's escape
+        sequences must not reach the user's terminal)."""
+        flat = _printable(" ".join(self.text.split()))
         return flat if len(flat) <= limit and not self.truncated else flat[:limit] + "..."
+
+    @property
+    def location(self) -> str:
+        """The ``Location`` header for a message: redacted, printable, shortened; "?" if none."""
+        value = _printable(self.headers.get("Location") or "?")
+        return value if len(value) <= EXCERPT_CHARS else value[:EXCERPT_CHARS] + "..."
 
 
 @dataclass
@@ -149,6 +158,32 @@ def _reason_of(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def _printable(text: str) -> str:
+    return _CONTROL.sub("?", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: each piece is what one read of the socket gave (urllib3 2.3+
+    ``read1``), so a deadline can be checked between reads; older urllib3 gives 1 KiB pieces."""
+    read1 = getattr(response.raw, "read1", None)
+    if read1 is None:  # pragma: no cover - urllib3 before 2.3
+        yield from response.iter_content(1024)
+        return
+    while True:
+        try:
+            data = read1(8192, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc) from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc) from None
+        if not data:
+            return
+        yield data
+
+
 def _decode(data: bytes, encoding: Optional[str]) -> str:
     try:
         return data.decode(encoding or "utf-8", "replace")
@@ -205,10 +240,6 @@ class Client:
     def request(self, method: str, url: str, *, retry: bool, **kwargs: Any) -> Answer:
         """Send one request; when ``retry`` (only for requests that are harmless to repeat),
         retry 429/502/503/504 and connection failures with capped, jittered backoff."""
-        kwargs["timeout"] = self.timeout
-        kwargs["allow_redirects"] = False  # a 30x is an answer to judge, never a new request
-        kwargs["verify"] = True  # never off; a custom CA comes from REQUESTS_CA_BUNDLE
-        kwargs["stream"] = True  # the body is read by _read_body, up to a cap
         # An explicit no-op auth keeps requests from adding .netrc credentials: "refuses an
         # event without a token" must really be sent without one.
         kwargs.setdefault("auth", _no_auth)
@@ -216,7 +247,7 @@ class Client:
         for attempt in range(attempts):
             started = self.clock()
             try:
-                response = self.session.request(method, url, **kwargs)
+                response = self._send(requests.Request(method, url, **kwargs))
                 if retry and response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
                     wait = self._backoff(attempt, response)
                     response.close()
@@ -240,13 +271,27 @@ class Client:
                           body, elapsed, attempt + 1, truncated)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _send(self, request: requests.Request) -> requests.Response:
+        """Exactly one request, its body not yet read. The transport adapter is called directly:
+        ``Session.send`` would follow a redirect, or, told not to, read the redirect's whole
+        body into memory (unbounded). The environment still applies: proxies, NO_PROXY and
+        REQUESTS_CA_BUNDLE, through ``merge_environment_settings``."""
+        prepared = self.session.prepare_request(request)
+        # verify=True: never off; a private CA comes from REQUESTS_CA_BUNDLE.
+        settings = self.session.merge_environment_settings(prepared.url, {}, True, True, None)
+        adapter = self.session.get_adapter(prepared.url or "")
+        return adapter.send(prepared, stream=True, timeout=self.timeout,
+                            verify=settings["verify"], cert=settings["cert"],
+                            proxies=settings["proxies"])
+
     def _read_body(self, response: requests.Response) -> Tuple[str, bool]:
         """At most MAX_BODY_BYTES of the body, decoded; and whether there was more. A server
-        streaming without end, or trickling, is cut off, not waited for."""
+        that streams without end is cut off at the cap, one that trickles after one read
+        timeout's worth of seconds: neither is waited for."""
         chunks: List[bytes] = []
         size = 0
         deadline = self.clock() + self.timeout[1]
-        for chunk in response.iter_content(8192):
+        for chunk in _arriving(response):
             chunks.append(chunk)
             size += len(chunk)
             if size >= MAX_BODY_BYTES or self.clock() > deadline:

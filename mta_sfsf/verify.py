@@ -141,7 +141,7 @@ class Verifier:
                                  "SAP requires an OAuth-protected app for integrations")
         elif 300 <= answer.status < 400:
             return self._verdict(step, FAILED, f"{url} redirects events without a token (HTTP "
-                                 f"{answer.status} to {answer.headers.get('Location', '?')}): a "
+                                 f"{answer.status} to {answer.location}): a "
                                  "browser login protects it, not OAuth",
                                  "protect the endpoint with the OAUTH login method; SuccessFactors "
                                  "cannot follow a login page")

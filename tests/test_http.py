@@ -272,3 +272,31 @@ def test_every_call_has_a_connect_and_read_timeout(scripted, sent_with, mocker):
         c.request("POST", server.url, retry=False, data=b"{}")
         c.request("GET", server.url, retry=False)
     assert [call.kwargs["timeout"] for call in sent_with.call_args_list] == [(0.7, 0.7)] * 3
+
+
+def test_a_trickling_body_is_cut_off_after_the_read_timeout(scripted, client):
+    server = scripted([{"action": "trickle"}])
+    started = time.monotonic()
+    answer = client.request("GET", server.url + "/state", retry=False)
+    assert time.monotonic() - started < 1.5  # read timeout 0.3 s, then cut off
+    assert answer.status == 200 and answer.truncated and 0 < len(answer.body) < 100
+
+
+def test_control_characters_from_a_server_do_not_reach_the_terminal(scripted, client):
+    server = scripted([{"status": 302, "body": "line one\x1b[2J\x07 done",
+                        "headers": {"Location": "https://idp.example/\x1b]0;pwned\x07login"}}])
+    answer = client.request("GET", server.url, retry=False)
+    assert answer.excerpt() == "line one?[2J? done"
+    assert answer.location == "https://idp.example/?]0;pwned?login"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_endless_redirect_body_is_not_read_either(scripted, client, method):
+    # requests itself reads a whole redirect body when it does not follow it: not here.
+    server = scripted([{"action": "endless", "status": 302,
+                        "headers": {"Location": "https://elsewhere.example/"}}])
+    started = time.monotonic()
+    answer = client.request(method, server.url, retry=False)
+    assert time.monotonic() - started < 2
+    assert answer.status == 302 and answer.truncated and len(answer.body) == MAX_BODY_BYTES
+    assert answer.location == "https://elsewhere.example/"

@@ -91,3 +91,11 @@ def test_bad_payload_and_count(capsys, sandbox, tmp_path):
     assert "SuccessFactors posts a JSON event" in captured.err
     code, captured = simulate(capsys, "--count", "0")
     assert code == 2 and "--count must be between 1 and 1000" in captured.err
+
+
+def test_a_token_endpoint_streaming_without_end_is_cut_off(capsys, scripted, app):
+    endless = scripted([{"action": "endless"}])
+    code, captured = simulate(capsys, "--token-url", endless.url, "--app-url", app.url)
+    assert code == 1 and app.attempts == []
+    assert captured.out.startswith("token: HTTP 200 with an answer too long or too slow to read")
+    assert len(endless.requests) == 1
