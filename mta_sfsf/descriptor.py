@@ -101,10 +101,13 @@ def read_mtar_descriptor(path: FsPath) -> bytes:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            try:
-                info = archive.getinfo(MTAR_DESCRIPTOR)
-            except KeyError:
-                raise InputError(f"{path}: not an MTA archive: it has no {MTAR_DESCRIPTOR}") from None
+            entries = [info for info in archive.infolist() if info.filename == MTAR_DESCRIPTOR]
+            if not entries:
+                raise InputError(f"{path}: not an MTA archive: it has no {MTAR_DESCRIPTOR}")
+            if len(entries) > 1:  # tools disagree on which one counts; the deployer's is unknown
+                raise InputError(f"{path}: holds {len(entries)} {MTAR_DESCRIPTOR} entries; an MTA "
+                                 "archive has one")
+            info = entries[0]
             if info.file_size > MAX_BYTES:
                 raise InputError(f"{path}: {MTAR_DESCRIPTOR} is {info.file_size:,} bytes; the "
                                  f"limit is {MAX_BYTES:,}")

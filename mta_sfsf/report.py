@@ -17,7 +17,11 @@ def summary(diagnostics: List[Diagnostic], files: int) -> dict:
     return {"errors": errors, "warnings": len(diagnostics) - errors, "files": files}
 
 
-_CONTROL = {code: f"\\x{code:02x}" for code in range(32)}
+# Everything a terminal or a CI log could act on: C0 and C1 controls, DEL, and the bidirectional
+# overrides that reorder what a reader sees. Values come from descriptors, which anyone can write.
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(32), *range(0x7f, 0xa0)]}
+_CONTROL.update({code: f"\\u{code:04x}" for code in [0x200e, 0x200f, *range(0x202a, 0x202f),
+                                                       *range(0x2066, 0x206a)]})
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 
 
@@ -54,10 +58,10 @@ def _escape(value: str, properties: bool = False) -> str:
 def github(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) -> None:
     for d in diagnostics:
         level = "error" if d.severity == "error" else "warning"
-        message = d.message + (f" (at {d.path})" if d.path else "") + (
-            f"\nhint: {d.hint}" if d.hint else "")
-        out.write(f"::{level} file={_escape(d.file, True)},line={d.line},col={d.column},"
-                  f"title={_escape(d.code, True)}::{_escape(message)}\n")
+        message = _one_line(d.message) + (f" (at {_one_line(d.path)})" if d.path else "") + (
+            f"\nhint: {_one_line(d.hint)}" if d.hint else "")
+        out.write(f"::{level} file={_escape(_one_line(d.file), True)},line={d.line},"
+                  f"col={d.column},title={_escape(d.code, True)}::{_escape(message)}\n")
     counts = summary(diagnostics, files)
     err.write(f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {files} file(s)\n")
 

@@ -64,7 +64,7 @@ def test_github_annotations_escape_data_and_properties():
         "::error file=dir/mtad.yaml,line=14,col=9,title=F013::literal secret, 100%25 wrong "
         "(at modules[0].parameters.sfsf-outbound-connections[1].client-secret)%0Ahint: use "
         "~{resource/property}",
-        "::warning file=a%2Cb%3Ac.mtaext,line=3,col=1,title=X009::first line%0Asecond line%0D",
+        "::warning file=a%2Cb%3Ac.mtaext,line=3,col=1,title=X009::first line\\nsecond line\\r",
     ]
     assert err == "1 error(s), 1 warning(s) in 2 file(s)\n"
 
