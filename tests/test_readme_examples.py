@@ -138,9 +138,6 @@ def test_the_readme_text_example_has_the_printed_position_path_hint_and_summary(
     assert err.splitlines()[1:] == example.splitlines()[1:]
 
 
-@pytest.mark.xfail(strict=True, reason="README's F002 example says 'unknown key \"integration\" "
-                   "in an outbound connection'; validate says 'module \"benefits-app\", outbound "
-                   "connection \"BenefitsEvents\": unknown key \"integration\"'")
 def test_the_readme_text_example_is_exactly_what_validate_prints(cli, scratch):
     example, (_, _, err) = _readme_text_example(scratch, cli)
     assert err == example
