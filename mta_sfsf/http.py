@@ -353,12 +353,12 @@ class Client:
             expires = body.get("expires_in")
             expires_in = int(expires) if isinstance(expires, (int, float)) or (
                 isinstance(expires, str) and expires.isdigit()) else None
-            return TokenOutcome(answer, Secret(token), str(body.get("token_type") or "Bearer"),
-                                expires_in)
+            token_type = _printable(str(body.get("token_type") or "Bearer"))[:40]
+            return TokenOutcome(answer, Secret(token), token_type, expires_in)
         error = body.get("error")
         description = body.get("error_description")
-        return TokenOutcome(answer, error=str(error)[:80] if isinstance(error, str) else "",
-                            description=redact(str(description))[:200]
+        return TokenOutcome(answer, error=_printable(error)[:80] if isinstance(error, str) else "",
+                            description=_printable(redact(description))[:200]
                             if isinstance(description, str) else "")
 
     def cached_token(self, token_url: str, client_id: str, secret: Secret,

@@ -55,19 +55,19 @@ class Verifier:
         self.environ = environ
         self.payload = read_payload(options.payload) if options.payload else None
 
-    def connection(self, conn: Connection) -> List[Verdict]:
+    def check_connection(self, conn: Connection) -> List[Verdict]:
         verdicts: List[Verdict] = []
         token: Optional[Secret] = None
         token_problem = "the plan has no btp-oauth-client step for this connection"
         for step in conn.steps:
             kind = step["kind"]
             if kind == "btp-oauth-client" and conn.client_credentials:
-                verdict, token = self.oauth_client(conn, step)
+                verdict, token = self.check_oauth_client(conn, step)
                 token_problem = "" if token else f"no token (see {step['id']})"
                 verdicts.append(verdict)
             elif kind == "sfsf-integration":
                 integration = next(i for i in conn.integrations if i.step is step)
-                verdicts.append(self.integration(conn, integration, token, token_problem))
+                verdicts.append(self.check_integration(conn, integration, token, token_problem))
             else:
                 verdicts.append(self.not_checkable(conn, step))
         return verdicts
@@ -90,8 +90,8 @@ class Verifier:
                 or values["Client ID"]
         return self._verdict(step, NOT_CHECKABLE, why, values=values)
 
-    def oauth_client(self, conn: Connection, step: Dict[str, Any]
-                     ) -> Tuple[Verdict, Optional[Secret]]:
+    def check_oauth_client(self, conn: Connection, step: Dict[str, Any]
+                           ) -> Tuple[Verdict, Optional[Secret]]:
         creds = credentials(conn, self.trees, self.options.token_url, self.environ)
         if creds.missing:
             return self._verdict(step, FAILED, "cannot check: missing " + "; ".join(creds.missing),
@@ -115,8 +115,8 @@ class Verifier:
         reason, action = token_failure(outcome, creds, conn)
         return self._verdict(step, FAILED, reason, action), None
 
-    def integration(self, conn: Connection, integration: Integration, token: Optional[Secret],
-                    token_problem: str) -> Verdict:
+    def check_integration(self, conn: Connection, integration: Integration,
+                          token: Optional[Secret], token_problem: str) -> Verdict:
         step = integration.step
         url, why = rest_url(integration, self.options.app_url)
         if url is None:
@@ -182,7 +182,7 @@ class Verifier:
                              f"event (sent once, not retried): {answer.excerpt(120)}",
                              "check the application's logs; the event format may not match")
 
-    def application_state(self, application: str) -> Optional[Verdict]:
+    def check_application_state(self, application: str) -> Optional[Verdict]:
         """The Java application's state through the Java ALM API, when a platform API client is
         configured in the environment."""
         client_id = self.environ.get(PLATFORM_ID_ENV)
@@ -248,9 +248,9 @@ def check(options: VerifyOptions, environ: Optional[Mapping[str, str]] = None,
     client = client or Client(options.timeout)
     try:
         verifier = Verifier(plan, options, client, trees, environ)
-        results = [(conn.name, verifier.connection(conn)) for conn in chosen]
+        results = [(conn.name, verifier.check_connection(conn)) for conn in chosen]
         apps = list(dict.fromkeys(conn.application for conn in chosen if conn.application))
-        states = [v for v in (verifier.application_state(app) for app in apps) if v]
+        states = [v for v in (verifier.check_application_state(app) for app in apps) if v]
         if states:
             results.append(("applications", states))
         return results

@@ -188,7 +188,8 @@ class _ScriptHandler(_Quiet):
 class ScriptedServer(_Server):
     """Answers each request with the next step of ``script`` (the last one repeats): a dict with
     ``status`` (or a function of the request handler), ``headers`` (or ``headers_from``, a
-    function of the handler), ``body`` (or a function of the handler), or ``action`` ``hang`` / ``reset`` / ``endless`` / ``trickle``."""
+    function of the handler), ``body`` (or a function of the handler), or ``action``: ``hang``,
+    ``reset``, ``endless`` or ``trickle``."""
 
     handler = _ScriptHandler
 

@@ -128,8 +128,8 @@ def test_the_real_process_serves_and_stops_cleanly():
            "PYTHONPATH": str(ROOT)}
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "mta_sfsf", "sandbox", "--client", "proc",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                               cwd=ROOT)
+                                "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
         lines = [process.stdout.readline() for _ in range(2)]
         url = lines[1].split()[-1]
