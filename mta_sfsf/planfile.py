@@ -193,19 +193,25 @@ class _Reader:
         if "value" in value:
             return Known(value["value"], str(value.get("derived") or ""))
         if isinstance(value.get("secret"), dict):
-            return SecretRef(value["secret"])
+            ref = value["secret"]
+            _require(isinstance(ref.get("env", ""), str)
+                     and isinstance(ref.get("locator", []), list), self.path,
+                     f'{where}: a secret\'s "env" must be a variable name and its "locator" a '
+                     "list")
+            return SecretRef(ref)
         if "placeholder" in value:
             return Placeholder(str(value["placeholder"]), str(value.get("reason") or ""),
                                str(value.get("env") or ""))
         source = value.get("from")
         if isinstance(source, dict):
-            step = self.by_id.get(source.get("step"))
+            wanted = source.get("step")
+            step = self.by_id.get(wanted) if isinstance(wanted, str) else None
             _require(step is not None, self.path,
                      f"{where}: refers to step {source.get('step')!r}, which the plan does not "
                      "have")
             outputs = step.get("outputs") if isinstance(step.get("outputs"), dict) else {}
             name = source.get("output")
-            _require(name in outputs, self.path, f"{where}: step {step['id']!r} has no output "
+            _require(isinstance(name, str) and name in outputs, self.path, f"{where}: step {step['id']!r} has no output "
                      f"{name!r}")
             return self.form(outputs[name], f"{step['id']}.outputs.{name}", depth + 1)
         raise InputError(f"{self.path}: {where}: not a plan field value (expected value, from, "
@@ -225,8 +231,11 @@ class _Reader:
         _require(isinstance(name, str) and name, self.path,
                  f'connections[{index}] needs a "name"')
         own = [s for s in steps if s.get("connection") == name]
-        if not own and isinstance(conn.get("steps"), list):
-            own = [self.by_id[i] for i in conn["steps"] if i in self.by_id]
+        if not own and "steps" in conn:
+            ids = conn["steps"]
+            _require(isinstance(ids, list) and all(isinstance(i, str) for i in ids), self.path,
+                     f'connections[{index}] ({name}): "steps" must be a list of step ids')
+            own = [self.by_id[i] for i in ids if i in self.by_id]
         by_kind = {s["kind"]: s for s in own if s["kind"] != "sfsf-integration"}
         client = by_kind.get("btp-oauth-client")
         config = by_kind.get("sfsf-outbound-oauth-config")

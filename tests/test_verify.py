@@ -205,6 +205,18 @@ def test_application_started(capsys, sandbox, app, scripted, monkeypatch):
     ('{"format": "mta-sfsf-plan", "version": 1, "steps": [{"id": "a/b", "kind": "k", "fields": '
      '{"x": {"from": {"step": "gone", "output": "y"}}}}], "connections": [{"name": "a"}]}',
      "a/b.fields.x: refers to step 'gone', which the plan does not have"),
+    # Hand-edited plans with lists where names belong: input errors, not internal errors.
+    ('{"format": "mta-sfsf-plan", "version": 1, "steps": [], "connections": [{"name": "a", '
+     '"steps": [[1]]}]}', 'connections[0] (a): "steps" must be a list of step ids'),
+    ('{"format": "mta-sfsf-plan", "version": 1, "steps": [{"id": "a/b", "kind": "k", "fields": '
+     '{"x": {"from": {"step": [1], "output": "y"}}}}], "connections": [{"name": "a"}]}',
+     "a/b.fields.x: refers to step [1], which the plan does not have"),
+    ('{"format": "mta-sfsf-plan", "version": 1, "steps": [{"id": "a/b", "kind": "k", "outputs": '
+     '{"y": 1}, "fields": {"x": {"from": {"step": "a/b", "output": [1]}}}}], "connections": '
+     '[{"name": "a"}]}', "a/b.fields.x: step 'a/b' has no output [1]"),
+    ('{"format": "mta-sfsf-plan", "version": 1, "steps": [{"id": "a/b", "kind": "k", "fields": '
+     '{"x": {"secret": {"env": ["A"], "locator": "x"}}}}], "connections": [{"name": "a"}]}',
+     'a/b.fields.x: a secret\'s "env" must be a variable name and its "locator" a list'),
 ])
 def test_a_wrong_plan_is_a_clear_input_error(capsys, tmp_path, content, message):
     plan = tmp_path / "plan.json"
