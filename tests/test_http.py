@@ -300,3 +300,15 @@ def test_an_endless_redirect_body_is_not_read_either(scripted, client, method):
     assert time.monotonic() - started < 2
     assert answer.status == 302 and answer.truncated and len(answer.body) == MAX_BODY_BYTES
     assert answer.location == "https://elsewhere.example/"
+
+
+def test_503_honours_a_retry_after_date_and_caps_a_long_one(scripted, sleeps, mocker):
+    mocker.patch("mta_sfsf.http.time.time", return_value=1_800_000_000.0)
+    soon = email.utils.formatdate(1_800_000_000 + 5, usegmt=True)
+    later = email.utils.formatdate(1_800_000_000 + 3600, usegmt=True)
+    server = scripted([{"status": 503, "headers": {"Retry-After": soon}},
+                       {"status": 429, "headers": {"Retry-After": later}}, {"body": TOKEN}])
+    with Client(timeout=0.3, sleep=sleeps) as c:
+        outcome = c.fetch_token(server.url, "id", Secret("secret-dates"))
+    assert outcome.ok and outcome.answer.attempts == 3
+    assert [call.args[0] for call in sleeps.call_args_list] == [5.0, RETRY_AFTER_CAP]
