@@ -25,6 +25,7 @@ from requests.structures import CaseInsensitiveDict
 
 from . import __version__
 from .errors import UsageError
+from .report import _one_line as one_line
 from .secrets import Secret, redact, remember, remember_basic
 from .urls import url_problem
 
@@ -159,10 +160,9 @@ def _reason_of(exc: BaseException) -> str:
 
 
 def _printable(text: str) -> str:
-    return _CONTROL.sub("?", text)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+    """Control and bidi characters escaped, as the reports do for descriptor data: a server's
+    escape sequences must not act on the user's terminal or CI log."""
+    return one_line(text)
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:

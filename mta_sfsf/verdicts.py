@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 from typing import Callable, Dict, List, TextIO, Tuple
 
+from .report import _one_line as one_line
 from .secrets import redact
 
 VERIFIED, FAILED, NOT_CHECKABLE = "verified", "failed", "not checkable"
@@ -45,16 +46,17 @@ def counts(results: Results) -> Dict[str, int]:
 
 
 def write_text(results: Results, out: TextIO) -> None:
+    """One line per item; control characters from the plan or a server escaped."""
     for name, verdicts in results:
-        out.write(f"{name}\n")
+        out.write(f"{one_line(name)}\n")
         for v in verdicts:
-            out.write(f"  {v.status:<13} {v.step}  ({v.title})\n")
+            out.write(f"  {v.status:<13} {one_line(v.step)}  ({one_line(v.title)})\n")
             if v.reason:
-                out.write(f"                {v.reason}\n")
+                out.write(f"                {one_line(v.reason)}\n")
             if v.action:
-                out.write(f"                what to do: {v.action}\n")
+                out.write(f"                what to do: {one_line(v.action)}\n")
             for label, value in v.values.items():
-                out.write(f"                {label}: {value}\n")
+                out.write(f"                {one_line(label)}: {one_line(value)}\n")
 
 
 def _escape(value: str) -> str:
@@ -69,8 +71,9 @@ def write_github(results: Results, out: TextIO) -> None:
             text = v.reason + (f" What to do: {v.action}" if v.action else "")
             if v.values:
                 text += " Values: " + "; ".join(f"{k}: {val}" for k, val in v.values.items())
-            title = _escape(f"{v.status}: {v.step}").replace(",", "%2C").replace(":", "%3A")
-            out.write(f"::{level} title={title}::{_escape(text)}\n")
+            title = one_line(f"{v.status}: {v.step}").replace("%", "%25").replace(
+                ",", "%2C").replace(":", "%3A")
+            out.write(f"::{level} title={title}::{_escape(one_line(text))}\n")
 
 
 def write_json(results: Results, out: TextIO) -> None:

@@ -276,3 +276,24 @@ def test_a_redirecting_token_url_is_not_followed(capsys, scripted, monkeypatch):
         f"the token URL redirects (HTTP 301 to {target}); the redirect was not followed")
     assert elsewhere.requests == [] and len(token.requests) == 1
     assert "secret-for-redirect-1" not in captured.out + captured.err
+
+
+def test_control_characters_in_a_hand_edited_plan_stay_escaped(capsys, tmp_path):
+    plan = json.loads(PLAN.read_text())
+    step = next(s for s in plan["steps"] if s["id"] == "BenefitsOutboundConnection/sfsf-x509-key")
+    step["title"] = "Key\x1b[2J\nfake line\u202e"
+    step.setdefault("fields", {})["Note"] = {"value": "v\x1b[2Jw\nfake"}
+    edited = tmp_path / "plan.json"
+    edited.write_text(json.dumps(plan))
+    outputs = {}
+    for fmt in ("text", "github"):
+        code, _, captured = verify(capsys, "--connection", "BenefitsOutboundConnection",
+                                   plan=edited, ext=None, fmt=fmt)
+        assert code == 0
+        assert "\x1b" not in captured.out and "\u202e" not in captured.out
+        outputs[fmt] = captured.out
+    assert ("  not checkable BenefitsOutboundConnection/sfsf-x509-key  "
+            "(Key\\x1b[2J\\nfake line\\u202e)\n") in outputs["text"]
+    assert "                Note: v\\x1b[2Jw\\nfake\n" in outputs["text"]
+    assert "Note: v\\x1b[2Jw\\nfake" in outputs["github"]
+    assert len(outputs["github"].splitlines()) == 4  # one annotation per step
