@@ -8,16 +8,16 @@ the descriptor's change); the input is never modified.
 from __future__ import annotations
 
 import difflib
-import io
+import hashlib
 import os
+import shutil
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, TextIO, Tuple
+from typing import BinaryIO, Dict, List, Optional, TextIO, Tuple, Union
 
-from . import edit, landscape, outbound
+from . import edit, landscape, mtar_rewrite, outbound
 from .descriptor import MTAR_DESCRIPTOR, Descriptor, read_bytes
 from .errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
@@ -35,6 +35,68 @@ class SafetyError(MtaSfsfError):
     """The rewritten descriptor is not what was intended: a bug, so nothing is written."""
 
     exit_code = 3
+
+
+class StreamedOutput:
+    """An output written by streaming (an ``.mtar``): never held in memory as a whole."""
+
+    def write_to(self, stream: BinaryIO) -> None:
+        raise NotImplementedError
+
+    def check_written(self, path: str) -> None:
+        """Raise SafetyError when the file just written is not what was intended."""
+
+    def digest(self) -> str:
+        sink = _HashingSink()
+        self.write_to(sink)  # type: ignore[arg-type]
+        return sink.hash.hexdigest()
+
+
+class CopiedFile(StreamedOutput):
+    """An input archive with nothing to change: copied byte for byte."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def write_to(self, stream: BinaryIO) -> None:
+        with open(self.source, "rb") as handle:
+            shutil.copyfileobj(handle, stream, mtar_rewrite.CHUNK)
+
+
+class RewrittenArchive(StreamedOutput):
+    """An input archive whose ``META-INF/mtad.yaml`` gets new bytes; other entries copied raw."""
+
+    def __init__(self, source: str, descriptor: bytes) -> None:
+        self.source, self.descriptor = source, descriptor
+
+    def write_to(self, stream: BinaryIO) -> None:
+        with open(self.source, "rb") as handle:
+            mtar_rewrite.rewrite(handle, MTAR_DESCRIPTOR, self.descriptor, stream, self.source)
+
+    def check_written(self, path: str) -> None:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                ok = archive.read(MTAR_DESCRIPTOR) == self.descriptor
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise SafetyError(f"the rewritten {self.source} does not read back ({exc}); "
+                              "nothing written") from None
+        if not ok:
+            raise SafetyError(f"the rewritten {self.source} does not hold the intended "
+                              f"{MTAR_DESCRIPTOR}; nothing written")
+
+
+Output = Union[bytes, StreamedOutput]
+
+
+class _HashingSink:
+    def __init__(self) -> None:
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return len(data)
 
 
 @dataclass
@@ -62,14 +124,15 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     if options.templates and not Path(options.templates).is_dir():
         raise UsageError(f"--templates {options.templates}: not a folder")
     descriptor, diagnostics = check(options.path, options.extensions, options.platform)
+    files = 1 + len(dict.fromkeys(options.extensions))  # as validate counts the files it read
     if exit_code(diagnostics, strict=False) or descriptor.merged is None:
-        REPORTERS[options.format](diagnostics, 1, out, err)
+        REPORTERS[options.format](diagnostics, files, out, err)
         err.write("mta-sfsf: nothing written: fix the errors first\n")
         return 1
     connections = outbound.parse(descriptor.merged, descriptor.main.file)
     plan = build(descriptor.merged, connections, options.mode, host, account)
     diagnostics = sorted(set(diagnostics) | set(plan.warnings))
-    REPORTERS[options.format](diagnostics, 1, out, err)
+    REPORTERS[options.format](diagnostics, files, out, err)
     if exit_code(diagnostics, options.strict):
         err.write("mta-sfsf: nothing written: warnings fail with --strict\n")
         return 1
@@ -85,17 +148,21 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
             old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
             fromfile=descriptor.main.file, tofile=os.path.join(options.outdir, name)))
     if options.check:
-        changed = [path for name, path in targets.items() if _read(path) != outputs[name]]
+        changed = [path for name, path in targets.items() if _differs(path, outputs[name])]
         for path in changed:
             err.write(f"would {'change' if os.path.exists(path) else 'create'} {path}\n")
         return 1 if changed else 0
     if options.diff:
         return 0
+    first = next(iter(targets.values()))
+    try:
+        _make_folder(options.outdir)
+    except OSError as exc:
+        raise OutputError(f"cannot write {first}: {exc.strerror or exc}") from None
     for name, data in outputs.items():
         try:
-            os.makedirs(options.outdir, exist_ok=True)
             _write_atomically(targets[name], data)
-        except OSError as exc:  # a file where the folder should be, permissions, disk full
+        except OSError as exc:  # permissions, disk full, a folder where the file should be
             raise OutputError(f"cannot write {targets[name]}: {exc.strerror or exc}") from None
     err.write(f"mta-sfsf: wrote {', '.join(targets.values())} ({len(plan.connections)} "
               f"connection(s), {len(plan.steps)} step(s))\n")
@@ -144,10 +211,10 @@ def removal_paths(data: object, mode: str) -> List[tuple]:
 
 
 def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, old_text: str,
-                  new_text: str) -> Dict[str, bytes]:
+                  new_text: str) -> Dict[str, Output]:
     from .render import render, runbook_context
 
-    outputs: Dict[str, bytes] = {}
+    outputs: Dict[str, Output] = {}
     name = _descriptor_output_name(options.path)
     outputs[name] = _descriptor_bytes(options.path, descriptor, old_text, new_text)
     outputs[PLAN_FILE] = plan.to_json().encode("utf-8")
@@ -162,7 +229,7 @@ def _descriptor_output_name(path: str) -> str:
     return DESCRIPTOR_FILE
 
 
-def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text: str) -> bytes:
+def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text: str) -> Output:
     if path == "-":
         return new_text.encode("utf-8")
     if descriptor.main.archive is None:
@@ -170,26 +237,11 @@ def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text
         if new_text == old_text:
             return raw
         return (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-    with open(path, "rb") as handle:
-        archive_bytes = handle.read()
     if new_text == old_text:
-        return archive_bytes
-    return rewrite_mtar(archive_bytes, new_text)
-
-
-def rewrite_mtar(archive_bytes: bytes, descriptor_text: str) -> bytes:
-    """The archive with a new ``META-INF/mtad.yaml``; every other entry, the manifest included,
-    keeps its bytes, order, compression, time stamp and attributes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(archive_bytes)) as source, \
-            zipfile.ZipFile(buffer, "w") as target:
-        old = source.read(MTAR_DESCRIPTOR)
-        new = (BOM if old.startswith(BOM) else b"") + descriptor_text.encode("utf-8")
-        for info in source.infolist():
-            data = new if info.filename == MTAR_DESCRIPTOR else source.read(info)
-            target.writestr(info, data)
-        target.comment = source.comment
-    return buffer.getvalue()
+        return CopiedFile(path)
+    # The descriptor as read (read_mtar_descriptor) tells whether it had a byte-order mark.
+    old = read_bytes(path)[1]
+    return RewrittenArchive(path, (BOM if old.startswith(BOM) else b"") + new_text.encode("utf-8"))
 
 
 def _refuse_overwriting_inputs(options: ExpandOptions, targets) -> None:
@@ -200,12 +252,33 @@ def _refuse_overwriting_inputs(options: ExpandOptions, targets) -> None:
             raise UsageError(f"{target} is an input; choose another output folder (-o)")
 
 
-def _read(path: str) -> Optional[bytes]:
+def _differs(path: str, data: Output) -> bool:
+    """Whether the file at ``path`` (if any) differs from ``data``, reading it in chunks."""
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            if isinstance(data, bytes):
+                return handle.read(len(data) + 1) != data
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(mtar_rewrite.CHUNK), b""):
+                digest.update(chunk)
     except OSError:
-        return None
+        return True
+    return digest.hexdigest() != data.digest()
+
+
+def _make_folder(folder: str) -> None:
+    """Create the output folder; a file in its place (or its parents') is named, not guessed at
+    from the system's ENOTDIR/EEXIST wording."""
+    path = os.path.abspath(folder)
+    shown = folder
+    while True:
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise OSError(f"{shown} is not a folder")
+        parent = os.path.dirname(path)
+        if parent == path or os.path.isdir(parent):
+            break
+        path, shown = parent, os.path.dirname(shown) or parent
+    os.makedirs(folder, exist_ok=True)
 
 
 def _mode_for(path: str) -> int:
@@ -218,12 +291,17 @@ def _mode_for(path: str) -> int:
         return 0o666 & ~mask
 
 
-def _write_atomically(path: str, data: bytes) -> None:
+def _write_atomically(path: str, data: Output) -> None:
     folder = os.path.dirname(path) or "."
     handle, temp = tempfile.mkstemp(prefix=".mta-sfsf-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data.write_to(stream)
+        if not isinstance(data, bytes):
+            data.check_written(temp)
         os.chmod(temp, _mode_for(path))
         os.replace(temp, path)
     except BaseException:

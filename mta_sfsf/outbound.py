@@ -47,6 +47,8 @@ class Integration:
     description: Optional[str] = None
     fields: Any = None
     filter: Optional[str] = None
+    loc: Optional[Loc] = None  # the list item, for diagnostics
+    path: Tuple[Any, ...] = ()  # its key path in the descriptor
 
 
 @dataclass
@@ -71,6 +73,9 @@ class Connection:
     integrations: List[Integration] = field(default_factory=list)
     keys: Tuple[str, ...] = ()  # the keys the user wrote
     set_by_extension: bool = False  # the list comes from an extension descriptor
+    path: Tuple[Any, ...] = ()  # the list item's key path in the descriptor
+    list_loc: Optional[Loc] = None  # where the sfsf-outbound-connections list is written
+    parameters_loc: Optional[Loc] = None  # the module's parameters, where ``name`` belongs
 
     @property
     def saml(self) -> bool:
@@ -141,6 +146,7 @@ def parse(merged: Any, main_file: str) -> List[Connection]:
             if not name or not kind:
                 continue
             loc = value_loc(entries, index) if isinstance(entries, YSeq) else Loc(main_file, 1, 1)
+            path = ("modules", module_index, "parameters", PARAMETER, index)
             connection = Connection(
                 name=name, type=kind, module=module_name,
                 module_type=_text(module.get("type")) or "", module_index=module_index,
@@ -153,7 +159,8 @@ def parse(merged: Any, main_file: str) -> List[Connection]:
                 subject_name_id=_text(entry.get("subject-name-id")),
                 subject_name_id_format=_text(entry.get("subject-name-id-format")),
                 keys=tuple(str(k) for k in entry.keys()),
-                set_by_extension=from_extension,
+                set_by_extension=from_extension, path=path,
+                list_loc=value_loc(parameters, PARAMETER), parameters_loc=_loc(module, "parameters"),
             )
             mapping = entry.get("assertion-attributes-mapping")
             if isinstance(mapping, dict):
@@ -162,23 +169,29 @@ def parse(merged: Any, main_file: str) -> List[Connection]:
             if "client-secret" in entry:
                 connection.client_secret = _secret(merged, module, module_name, name,
                                                    entry.get("client-secret"))
-            connection.integrations = _integrations(entry.get("integrations"))
+            connection.integrations = _integrations(entry.get("integrations"), path + (
+                "integrations",))
             connections.append(connection)
     return connections
 
 
-def _integrations(value: Any) -> List[Integration]:
+def _loc(container: Any, key: Any) -> Optional[Loc]:
+    """Where ``container[key]`` is written, when the tree knows (YMap/YSeq)."""
+    return value_loc(container, key) if isinstance(container, (YMap, YSeq)) else None
+
+
+def _integrations(value: Any, path: Tuple[Any, ...]) -> List[Integration]:
     out: List[Integration] = []
     if not isinstance(value, list):
         return out
-    for item in value:
+    for index, item in enumerate(value):
         if not isinstance(item, dict) or not _text(item.get("name")):
             continue
         out.append(Integration(
             name=_text(item.get("name")) or "", event=_text(item.get("event")),
             endpoint=_text(item.get("endpoint")), description=_text(item.get("description")),
             fields=plain(item.get("fields")) if isinstance(item.get("fields"), dict) else None,
-            filter=_text(item.get("filter"))))
+            filter=_text(item.get("filter")), loc=_loc(value, index), path=path + (index,)))
     return out
 
 

@@ -126,8 +126,9 @@ class _Builder:
         self.btp = {"type": "btp-subaccount", "account": account, "host": host}
         self.sfsf = {"type": "sfsf-company"}
 
-    def warn(self, code: str, loc: Loc, message: str, hint: Optional[str] = None) -> None:
-        self.plan.warnings.append(make(code, loc, message, hint=hint))
+    def warn(self, code: str, loc: Loc, message: str, hint: Optional[str] = None,
+             path: tuple = ()) -> None:
+        self.plan.warnings.append(make(code, loc, message, path, hint=hint))
 
     # -- values the tool derives or infers ---------------------------------------------------
     def token_url(self, c: Connection) -> dict:
@@ -294,8 +295,8 @@ class _Builder:
         config = _step_id(c, "sfsf-outbound-oauth-config")
         url = self.rest_api_url(app, i)
         if not i.endpoint or not i.event:
-            self.warn("P006", c.loc, f"integration {i.name} of connection {c.name} has no "
-                      f"{'endpoint' if not i.endpoint else 'event'}")
+            self.warn("P006", i.loc or c.loc, f"integration {i.name} of connection {c.name} has "
+                      f"no {'endpoint' if not i.endpoint else 'event'}", path=i.path or c.path)
         fields = {"Event": value(i.event) if i.event else placeholder("<event>", "no event given"),
                   "Destination Type": value("REST"), "Format": value("JSON"),
                   "Name": value(i.name)}
@@ -342,20 +343,23 @@ def build(merged: Any, connections: List[Connection], mode: str, host: Optional[
     for c in connections:
         if not c.application and c.module not in modules_without_name:
             modules_without_name.add(c.module)
-            builder.warn("P003", c.loc, f"module {c.module} has no name parameter: the "
-                         "application URL and the Subscription are unknown",
-                         hint="set parameters.name, the Java application name")
+            builder.warn("P003", c.parameters_loc or c.loc, f"module {c.module} has no name "
+                         "parameter: the application URL and the Subscription are unknown",
+                         hint="set parameters.name, the Java application name",
+                         path=("modules", c.module_index, "parameters"))
         if c.set_by_extension and c.module not in modules_from_extension:
             modules_from_extension.add(c.module)
-            builder.warn("P005", c.loc, f"sfsf-outbound-connections of module {c.module} is set "
-                         "by an extension descriptor; expand cannot remove it from there, so the "
-                         "deployer receives it as written", hint="keep the list in mtad.yaml "
-                         "and refer to secrets with ~{resource/property}")
+            builder.warn("P005", c.list_loc or c.loc, f"sfsf-outbound-connections of module "
+                         f"{c.module} is set by an extension descriptor; expand cannot remove it "
+                         "from there, so the deployer receives it as written",
+                         hint="keep the list in mtad.yaml and refer to secrets with "
+                         "~{resource/property}", path=c.path[:-1])
         if mode == "deployer":
             ignored = [k for k in DEPLOYER_CHOSEN_KEYS if k in c.keys]
             if ignored:
                 builder.warn("P004", c.loc, f"connection {c.name}: {', '.join(ignored)} "
                              "ignored in deployer mode; the Neo deployer chooses them",
-                             hint="use --mode runbook to register the client yourself")
+                             hint="use --mode runbook to register the client yourself",
+                             path=c.path)
         builder.connection(c)
     return builder.plan

@@ -1,11 +1,23 @@
 """The Jinja2 environment for generated documents: undefined names are errors (a typo in a
 template must not silently print nothing), no autoescaping (Markdown, not HTML), trailing newlines
 kept. A user's template folder comes first, so any shipped template can be overridden by name.
+
+Descriptor values are anyone's text, so one rule holds for every value a template prints:
+
+- ``|md``: running text. Line breaks and other control characters become one space (or a visible
+  ``\\xNN``), and Markdown's inline metacharacters are backslash-escaped, so a value can neither
+  start a heading, list or code block nor open emphasis, a link, HTML or a table cell.
+- ``|code``: a code span. Same one-line rule; the fence is one backtick longer than the longest
+  backtick run in the value, so the value cannot close it. ``|code(cell=True)`` inside a table
+  also escapes ``|``, which GitHub's tables split on even inside code spans.
+- ``|shell``: a value on a command line, POSIX-quoted (``shlex.quote``); the whole command then
+  goes through ``|code``.
 """
 from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -57,6 +69,9 @@ def environment(user_dir: Optional[str] = None) -> jinja2.Environment:
                              keep_trailing_newline=True, autoescape=False, trim_blocks=True,
                              lstrip_blocks=True)
     env.filters["tojson_compact"] = lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)
+    env.filters["md"] = md_inline
+    env.filters["code"] = code
+    env.filters["shell"] = lambda v: shlex.quote(str(v))
     return env
 
 
@@ -79,10 +94,46 @@ _OUTPUT_LABELS = {"client_id": "ID", "client_secret": "Secret",
                   "name": "Name", "integration_name": "Name", "rest_api_url": "REST API URL"}
 
 
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
+# Line breaks (every kind Python's splitlines knows, which covers CommonMark's) become a space;
+# other C0/C1 controls, DEL and bidirectional overrides become visible escapes, so neither a
+# renderer nor a terminal showing the file acts on them.
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), *range(0x7F, 0xA0)] if c != 0x09}
+_CONTROLS.update({c: f"\\u{c:04x}" for c in [0x200E, 0x200F, *range(0x202A, 0x202F),
+                                               *range(0x2066, 0x206A)]})
+_CONTROLS[0x09] = " "
+# Inline metacharacters. A value is never at the start of a line (templates print it after some
+# text, and line breaks are gone), so block markers such as "1.", "-" or ">" need no escape; "#"
+# does, as a heading's closing sequence; "<" covers HTML and autolinks, "[" links and images.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<#|~&])")
+
+
+def one_line(value: object) -> str:
+    """``value`` as text on one line, every control character neutralised."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True,
+                                                           ensure_ascii=False)
+    return _LINE_BREAKS.sub(" ", text).translate(_CONTROLS)
+
+
+def md_inline(value: object) -> str:
+    """Running Markdown text showing ``value`` literally."""
+    return _MARKDOWN.sub(r"\\\1", one_line(value))
+
+
+def code(value: object, cell: bool = False) -> str:
+    """A code span showing ``value`` literally, whatever backticks it holds."""
+    text = one_line(value)
+    if cell:
+        text = text.replace("|", "\\|")
+    if not text.strip():
+        return "*(empty)*" if not text else f"`{text}`"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    # CommonMark strips one space from each end when both have one; pad when an end is a space
+    # or a backtick, so the value's own first and last characters survive.
+    pad = " " if text[0] in " `" or text[-1] in " `" else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
 
 
 def runbook_context(plan: dict) -> dict:
@@ -90,39 +141,41 @@ def runbook_context(plan: dict) -> dict:
     numbers = {step["id"]: n for n, step in enumerate(plan["steps"], 1)}
     titles = {step["id"]: step["title"] for step in plan["steps"]}
 
-    def show(field: dict, brief: bool = False) -> str:
+    def show(field: dict, brief: bool = False, cell: bool = False) -> str:
+        """One field's value as Markdown; ``cell`` when it goes into a table cell."""
+        def c(value: object) -> str:
+            return code(value, cell)
+
         if "value" in field:
-            raw = field["value"]
-            text = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True,
-                                                                ensure_ascii=False)
-            out = _code(text)
+            out = c(field["value"])
             if brief or not field.get("derived"):
                 return out
-            how = field["derived"]  # an inference says so itself
+            how = md_inline(field["derived"])  # an inference says so itself
             return out + (f" ({how})" if how.startswith("inferred") else f" (derived: {how})")
         if "from" in field:
             source = field["from"]
             label = _OUTPUT_LABELS.get(source["output"], source["output"])
-            return (f"the *{label}* from step {numbers.get(source['step'], '?')} "
-                    f"({titles.get(source['step'], source['step'])})")
+            return (f"the *{md_inline(label)}* from step {numbers.get(source['step'], '?')} "
+                    f"({md_inline(titles.get(source['step'], source['step']))})")
         if "secret" in field:
             secret = field["secret"]
-            env = secret.get("env")
+            env = c(secret.get("env"))
             if secret.get("generated_by") == "neo-deployer":
-                return f"generated by the Neo deployer (never written here; keep it as `{env}`)"
+                return f"generated by the Neo deployer (never written here; keep it as {env})"
             if secret.get("generated_by") == "operator":
-                return f"chosen by you, never written here; `mta-sfsf verify` reads it from `{env}`"
-            where = f"the secret {_code(secret['reference'])}" if secret.get("reference") else \
+                return f"chosen by you, never written here; `mta-sfsf verify` reads it from {env}"
+            where = f"the secret {c(secret['reference'])}" if secret.get("reference") else \
                 "the secret"
             if secret.get("locator"):
-                where += " that your extension descriptor holds at " + _code(
+                where += " that your extension descriptor holds at " + c(
                     _locator_text(secret["locator"]))
-            return where + f", or the environment variable `{env}` (never written here)"
+            return where + f", or the environment variable {env} (never written here)"
         if "placeholder" in field:
             if brief:
-                return f"**{_code(field['placeholder'])}**"
-            return f"**{_code(field['placeholder'])}**: {field.get('reason', '')}".rstrip(": ")
-        return _code(json.dumps(field, sort_keys=True))
+                return f"**{c(field['placeholder'])}**"
+            reason = md_inline(field.get("reason", ""))
+            return f"**{c(field['placeholder'])}**: {reason}".rstrip(": ")
+        return c(json.dumps(field, sort_keys=True))
 
     connections = []
     for connection in plan["connections"]:

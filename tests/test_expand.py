@@ -28,8 +28,15 @@ def test_golden(case, tmp_path, monkeypatch, capsys):
     assert code == 0, err
     produced = outputs(work / "out")
     # Only this command's own lines: the validator's wording belongs to the rule tests.
-    own = [line for line in err.splitlines()
-           if re.match(r"^\S+:\d+:\d+: \w+ P\d{3}: ", line) or line.startswith("mta-sfsf:")]
+    own, in_plan_warning = [], False
+    for line in err.splitlines():
+        if re.match(r"^.+?:\d+:\d+: \w+ P\d{3}: ", line) or line.startswith("mta-sfsf:"):
+            own.append(line)
+            in_plan_warning = not line.startswith("mta-sfsf:")
+        elif in_plan_warning and line.startswith("    "):  # its key path and hint
+            own.append(line)
+        else:
+            in_plan_warning = False
     produced["stderr.txt"] = "".join(line + "\n" for line in own).encode("utf-8")
     expected_dir = GOLDEN / case
     if UPDATE:

@@ -347,8 +347,6 @@ def test_an_mtar_comes_out_under_its_own_name_with_only_the_descriptor_changed(c
     assert changed == ["META-INF/mtad.yaml"]
 
 
-@pytest.mark.xfail(strict=True, reason="rewrite_mtar decompresses and recompresses every entry: "
-                   "README says every other entry keeps its bytes and compression")
 def test_an_mtar_keeps_every_other_entrys_compressed_bytes(cli, scratch):
     _mtar(scratch / "app.mtar", (scratch / "sample-mta" / "mtad.yaml").read_bytes(), level=1)
     assert cli("expand", "app.mtar", "-e", "sample-mta/sample.mtaext", "-o", "out")[0] == 0
@@ -357,8 +355,6 @@ def test_an_mtar_keeps_every_other_entrys_compressed_bytes(cli, scratch):
     assert before["META-INF/MANIFEST.MF"] == after["META-INF/MANIFEST.MF"]
 
 
-@pytest.mark.xfail(strict=True, reason="expand reports 'in 1 file' (json: files 1) where "
-                   "validate reports 2 files for the same descriptor and extension")
 def test_expand_reports_like_validate(cli):
     args = ["sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext", "--format", "json"]
     validated = json.loads(cli("validate", *args)[1])["summary"]
