@@ -46,6 +46,12 @@ EXPECTED_ERRORS = {
     "mtad/040.yaml": [("S007", 1, 18), ("S005", 9, 11)],
     # version: ${project.version}, a Maven placeholder that was never filtered
     "mtad/047.yaml": [("S009", 3, 10)],
+    # SAP's Benefits sample: the Java application name "benefitsSOLUTION_ID" (a token the
+    # sample's build replaces) cannot be the host label of https://<app><subaccount>.<host>
+    "mtad/045.yaml": [("N011", 13, 14)],
+    # SAP's Benefits sample, older: the application name "benefits.app" has a dot
+    "mtad/046.yaml": [("N011", 13, 14)],
+    "mtad/057.yaml": [("N011", 13, 14)],  # as 045
     # mbt test data: requires the module "java-hello-world-db", which is not in the descriptor
     "mtad/049.yaml": [("R001", 31, 15)],
     # mbt test data: requires "assembly-uaa"; the resource is "mta-assembly-uaa"

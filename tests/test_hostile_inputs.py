@@ -441,9 +441,6 @@ SHELL_NAMES = HEADER + module(app="a$(touch pwned1)`touch pwned2`", extra=(
     "              endpoint: /api/events\n"))
 
 
-@pytest.mark.xfail(strict=True, reason="integration names are not checked, and RUNBOOK.md prints "
-                   "'mta-sfsf simulate-event plan.json --integration I1$(touch pwned3);x' unquoted "
-                   "for the operator to copy into a shell")
 def test_shell_metacharacters_never_reach_a_runbook_command_unquoted(cli, ws):
     (ws / "shell.yaml").write_text(SHELL_NAMES)
     code, _, err = cli("expand", "shell.yaml", "-o", "out", "--mode", "runbook", "--host",
@@ -454,17 +451,12 @@ def test_shell_metacharacters_never_reach_a_runbook_command_unquoted(cli, ws):
     assert "--integration I1$(touch pwned3);x" not in (ws / "out" / "RUNBOOK.md").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="the Java module's name parameter is only length-checked: "
-                   "expand derives 'https://a$(touch pwned1)`touch pwned2`acc.eu2...' as the "
-                   "application URL and REST API URL")
 def test_an_application_name_that_cannot_be_a_host_label_is_refused(cli, ws):
     (ws / "shell.yaml").write_text(SHELL_NAMES)
     code, _, err = cli("validate", "shell.yaml")
     assert code == 1 and "modules[0].parameters.name" in err
 
 
-@pytest.mark.xfail(strict=True, reason="a multi-line integration description is copied into "
-                   "RUNBOOK.md verbatim: it can inject headings and code blocks")
 def test_a_multiline_description_cannot_restructure_the_runbook(cli, ws):
     (ws / "d.yaml").write_text(SHELL_NAMES.replace("I1$(touch pwned3);x", "I1").replace(
         "              endpoint:", "              description: \"x\\n\\n# Injected\\n```sh\\n"
@@ -530,15 +522,11 @@ def test_secrets_from_the_extension_appear_in_no_output_file(cli, ws):
             assert SECRET.encode() not in output.read_bytes(), output
 
 
-@pytest.mark.xfail(strict=True, reason="N020 checks scalar values only: a secret-like key holding "
-                   "a list or map (tokens: [..], password: {value: ..}) passes")
 def test_a_literal_secret_in_a_list_is_reported(cli, ws):
     (ws / "list.yaml").write_text(HEADER + module() + f"    properties:\n      token: [{SECRET}30]\n")
     assert "N020" in cli("validate", "list.yaml")[2]
 
 
-@pytest.mark.xfail(strict=True, reason="an integration endpoint's query string may carry a token "
-                   "(?token=...): F015 accepts it, and expand copies it into plan.json and RUNBOOK.md")
 def test_a_token_in_an_endpoint_query_is_refused(cli, ws):
     (ws / "q.yaml").write_text(SHELL_NAMES.replace("I1$(touch pwned3);x", "I1").replace(
         "endpoint: /api/events", f"endpoint: /api/events?token={SECRET}31"))

@@ -171,7 +171,8 @@ def test_unknown_type_has_a_suggestion(tmp_path):
 @pytest.mark.parametrize("name", ["password", "DB_PASSWORD", "clientSecret", "client-secret",
                                   "client_secret", "api-key", "apikey", "x-api-key", "private-key",
                                   "privateKey", "token", "access-token", "KeyStorePassword",
-                                  "tokenServicePassword", "pwd", "passphrase", "secret"])
+                                  "tokenServicePassword", "pwd", "passphrase", "secret",
+                                  "tokens", "api-keys", "clientSecrets", "passwords"])
 def test_sensitive_names(name):
     assert neo.is_sensitive_name(name)
 
@@ -179,7 +180,8 @@ def test_sensitive_names(name):
 @pytest.mark.parametrize("name", ["public-key", "key", "key-store", "keystore", "token-url",
                                   "tokenServiceURL", "token-lifetime", "password-policy", "user",
                                   "user-id", "client-id", "sort-key", "primary-key",
-                                  "secret-name", "service-key-name", "id"])
+                                  "secret-name", "service-key-name", "id", "keys", "process",
+                                  "access", "public-keys", "secrets-policy"])
 def test_not_sensitive_names(name):
     assert not neo.is_sensitive_name(name)
 
@@ -195,6 +197,20 @@ def test_literal_secret_is_reported_without_its_value(tmp_path):
         assert "N020" in out.getvalue() + err.getvalue()
         assert SECRET not in out.getvalue() + err.getvalue()
         assert "MTA extension descriptor" in out.getvalue() + err.getvalue()
+
+
+@pytest.mark.parametrize("value", [f"[{SECRET}]", f"{{value: {SECRET}}}",
+                                   f"{{a: {{b: [x, {SECRET}]}}}}"])
+def test_a_literal_inside_a_list_or_map_under_a_secret_like_name_is_reported(tmp_path, value):
+    (tmp_path / "mtad.yaml").write_text(CF + f"      token: {value}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run(ValidateOptions([str(tmp_path / "mtad.yaml")], format="json"), out, err) == 1
+    assert '"N020"' in out.getvalue() and SECRET not in out.getvalue() + err.getvalue()
+
+
+def test_lists_under_secret_like_names_may_hold_references(check):
+    assert codes(check(CF + "      tokens: [~{creds/token}, '${tok}', '<your token>', '', true]\n"
+                       "      secret-rotation: {enabled: false}\n")) == []
 
 
 def test_secrets_where_they_belong_are_fine(check):
@@ -220,15 +236,17 @@ NEO_CORPUS = ["mtad/001.yaml", "mtad/045.yaml", "mtad/046.yaml", "mtad/057.yaml"
               "mta/001.yaml", "mta/004.yaml", "mta/027.yaml", "mtaext/017.mtaext",
               "mtaext/023.mtaext", "mtaext/025.mtaext", "mtaext/029.mtaext", "mtaext/030.mtaext"]
 
-# Every Neo finding on the real-world corpus is a warning: SAP's Benefits sample (045, 046, 057)
-# predates the parameter table and uses home page tiles; the Web IDE apps use deployer 1.0.0.
+# SAP's Benefits sample (045, 046, 057) predates the parameter table and uses home page tiles
+# (warnings); its application names cannot be host labels (N011, the only errors): 045 and 057
+# write "benefitsSOLUTION_ID", a token its build replaces, and 046 "benefits.app". The Web IDE
+# apps use deployer 1.0.0.
 EXPECTED_CORPUS = {
     "mtad/045.yaml": {("N004", 4, 25), ("N012", 15, 22), ("N012", 16, 17), ("N003", 17, 25),
-                      ("N006", 21, 11), ("N006", 28, 11), ("N007", 39, 11)},
+                      ("N006", 21, 11), ("N006", 28, 11), ("N007", 39, 11), ("N011", 13, 14)},
     "mtad/046.yaml": {("N004", 4, 25), ("N012", 14, 22), ("N003", 15, 25), ("N012", 15, 25),
-                      ("N007", 20, 8)},
+                      ("N007", 20, 8), ("N011", 13, 14)},
     "mtad/057.yaml": {("N004", 4, 25), ("N012", 15, 22), ("N012", 16, 17), ("N003", 17, 25),
-                      ("N007", 22, 8)},
+                      ("N007", 22, 8), ("N011", 13, 14)},
     "mta/001.yaml": {("N004", 6, 25)},
     "mta/004.yaml": {("N004", 6, 25)},
 }
@@ -248,7 +266,31 @@ def test_neo_corpus(name, tmp_path):
     _, diagnostics = validate(str(path), [])
     found = {(d.code, d.line, d.column) for d in diagnostics if d.code.startswith("N")}
     assert found == EXPECTED_CORPUS.get(name, set())
-    assert not [d for d in diagnostics if d.code.startswith("N") and d.severity == "error"]
+    assert {(d.code, d.line, d.column) for d in diagnostics if d.code.startswith("N")
+            and d.severity == "error"} <= {("N011", 13, 14)}
+
+
+@pytest.mark.parametrize("name, ok", [
+    ("app", True), ("benefits2", True), ("Benefits", True), ("a" * 30, True),
+    ("app${suffix}", True), ("${app-name}", True), ("a" * 31, False), ("2app", False),
+    ("my-app", False), ("my_app", False), ("my.app", False), ("a$(touch x)", False),
+    ("'app;ls'", False), ("'app name'", False), ("'äpp'", False), ("app-${suffix}", False),
+])
+def test_the_java_application_name_can_be_a_host_label(check, name, ok):
+    source = HEAD.replace("      name: app\n", f"      name: {name}\n      suffix: x\n")
+    found = [c for c in codes(check(source)) if c[0] != "N008"]
+    assert found == ([] if ok else [("N011", 10, 13)])
+
+
+def test_an_application_name_over_255_is_reported_once(check):
+    found = codes(check(HEAD.replace("name: app\n", f"name: {'a' * 256}\n")))
+    assert found == [("N011", 10, 13)]
+
+
+def test_the_application_name_rule_is_not_applied_to_html5(check):
+    source = HEAD.replace("com.sap.java", "com.sap.hcp.html5").replace(
+        "name: app\n", "name: my-app\n      version: '1.0.0'\n")
+    assert codes(check(source)) == []
 
 
 def test_sample_is_clean():

@@ -235,6 +235,111 @@ def test_endpoint_problem(endpoint, ok):
     assert (sfsf.endpoint_problem(endpoint) is None) is ok
 
 
+@pytest.mark.parametrize("endpoint", [
+    "/api/events?token=x", "/api/events?a=1&access_token=x", "/e?API_KEY=x", "/e?api%5Fkey=x",
+    "/e?clientSecret=x", "/e;x?page=1;password=x", "${default-url}?tokens=x",
+    "https://app.example.com/e#access_token=x", "/e?token=${secret}", "/e?token=",
+])
+def test_a_secret_like_query_parameter_is_refused(endpoint):
+    problem = sfsf.endpoint_problem(endpoint)
+    assert problem is not None and "logged" in problem and "=x" not in problem
+
+
+@pytest.mark.parametrize("endpoint", [
+    "/api/events?page=2", "/e?token-url=x", "/e?key=1&public-key=2", "/e?token", "/e#token",
+    "/e?tokenizer=x", "/e?client_id=x",
+])
+def test_other_query_parameters_are_fine(endpoint):
+    assert sfsf.endpoint_problem(endpoint) is None
+
+
+def test_a_secret_in_a_query_string_never_shows(tmp_path):
+    path = tmp_path / "mtad.yaml"
+    path.write_text(HEAD + f"""\
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          token-url: https://oauth.example.com/token?client_secret={SECRET}
+          integrations:
+            - name: I1
+              event: Change in Job Title
+              endpoint: ${{default-url}}/api/events?access_token={SECRET}
+""", encoding="utf-8")
+    _, diagnostics = validate(str(path), [])
+    assert [d.code for d in diagnostics] == ["F015", "F015"]
+    output = _all_output(path)
+    assert SECRET not in output and '"client_secret"' in output and '"access_token"' in output
+
+
+@pytest.mark.parametrize("name", ["JobTitleChanged", "Job.Title_Changed-2", "I" * 128])
+def test_an_integration_name_is_an_mta_name(check, name):
+    source = HEAD + f"""\
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          integrations:
+            - name: {name}
+              event: Change in Job Title
+              endpoint: /api/events
+"""
+    assert f_codes(check(source)) == []
+    bad = source.replace(f"name: {name}\n", f"name: {name}!\n")
+    assert f_codes(check(bad)) == [
+        ("F010", 15, 21, "modules[0].parameters.sfsf-outbound-connections[0].integrations[0].name")]
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("Change in Job Title", True), ("Änderung – Stellenbezeichnung ✓", True), ("a\u00a0b", True),
+    ("a\nb", False), ("a\rb", False), ("a\tb", False), ("a\u0085b", False), ("a\u2028b", False),
+    ("a\u2029b", False), ("a\u202eb", False), ("a\u2067b", False), ("a\u200bb", False),
+    ("a\ufeffb", False), ("\x1b[31m", False), ("${x}\n# h", False),
+])
+def test_event_description_and_filter_are_one_line_of_printable_text(check, text, ok):
+    for key in ("event", "description", "filter"):
+        source = HEAD + f"""\
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          integrations:
+            - name: I1
+              event: Change in Job Title
+              endpoint: /api/events
+              {key}: {json.dumps(text)}
+"""
+        if key == "event":
+            source = source.replace("              event: Change in Job Title\n", "", 1)
+        found = [c for c in f_codes(check(source)) if c[0] != "F007" or c[3].endswith(key)]
+        assert (found == []) is ok, (key, found)
+        if not ok:
+            assert [c[0] for c in found] == ["F007"]
+
+
+def test_an_empty_description_or_filter_is_fine_an_empty_event_is_not(check):
+    source = HEAD + """\
+      sfsf-outbound-connections:
+        - name: Events
+          type: OAuth2ClientCredentials
+          integrations:
+            - name: I1
+              event: ''
+              description: ''
+              filter: ''
+              endpoint: /api/events
+"""
+    assert [c[:3] for c in f_codes(check(source))] == [("F007", 16, 22)]
+
+
+def test_the_schema_one_line_pattern_is_the_rules_class():
+    integration = _schema()["$defs"]["integration"]["properties"]
+    for key in ("event", "description", "filter"):
+        assert integration[key]["pattern"] == "^[^" + sfsf.NOT_ONE_LINE.pattern[1:-1] + "]*$"
+    assert integration["name"]["pattern"] == sfsf.NAME_PATTERN.pattern
+    assert integration["name"]["maxLength"] == sfsf.MAX_NAME
+    for text in ("Change in Job Title", "a\nb", "a\u202eb", "a\u0085b", "a\u00a0b"):
+        by_schema = re.search(integration["event"]["pattern"], text) is not None
+        assert by_schema is (sfsf.NOT_ONE_LINE.search(text) is None), repr(text)
+
+
 def test_every_code_has_a_negative_case_file():
     expected = set()
     for path in (CASES / "negative").glob("sfsf-*.yaml"):
@@ -403,6 +508,14 @@ def test_positive_connections_conform_to_the_schema(path, extensions):
     {"name": "A", "type": "OAuth2ClientCredentials", "token-url": "http://oauth.example.com"},
     {"name": "A", "type": "OAuth2ClientCredentials",
      "integrations": [{"name": "I", "event": "E", "endpoint": "api/events"}]},
+    {"name": "A", "type": "OAuth2ClientCredentials",
+     "integrations": [{"name": "I $(x)", "event": "E", "endpoint": "/e"}]},
+    {"name": "A", "type": "OAuth2ClientCredentials",
+     "integrations": [{"name": "I", "event": "E\n# h", "endpoint": "/e"}]},
+    {"name": "A", "type": "OAuth2ClientCredentials",
+     "integrations": [{"name": "I", "event": "E", "endpoint": "/e", "description": "a\nb"}]},
+    {"name": "A", "type": "OAuth2ClientCredentials",
+     "integrations": [{"name": "I", "event": "E", "endpoint": "/e", "filter": "a\u202eb"}]},
     {"name": "A", "type": "OAuth2ClientCredentials",
      "integrations": [{"name": "I", "event": "E", "endpoint": "/e", "fields": {"n": 5}}]},
     {"name": "A", "type": "OAuth2ClientCredentials",

@@ -21,36 +21,43 @@ facts come from SAP's Neo pages (``neo_types.py`` holds them as data and says wh
 - Parameters of ``com.sap.java``, ``java.tomcat`` and ``com.sap.hcp.html5``: an undocumented name
   is a warning with a "did you mean" hint (N008), unless the descriptor uses it as a
   ``${placeholder}``; ``name`` (and an HTML5 ``version``) are required (N009); types (N010);
-  allowed values, ranges (``minimum-processes``/``maximum-processes`` 1 to 99) and the name
-  length 1 to 255 (N011). ``runtime``, ``runtime-version`` and ``java-version`` outside the
-  table's list are warnings, not errors, because SAP's own examples use ``JRE 7``,
+  allowed values, ranges (``minimum-processes``/``maximum-processes`` 1 to 99) and the name length
+  1 to 255 (N011). The ``name`` of a ``com.sap.java`` or ``java.tomcat`` module is also a Neo
+  application name: letters and digits, starting with a letter, at most 30 characters (N011). SAP's
+  table states only the length; the rule is inferred from what the name becomes, the host label of
+  ``https://<name><subaccount>.<host>`` (a DNS label: at most 63 characters, with a subaccount name
+  of up to 30), and matches the Neo console client's rule for such names (case aside: host names
+  are case-insensitive, and the URL is written in lower case). In a name with a ``${...}``
+  reference, the written parts are checked. ``runtime``, ``runtime-version`` and ``java-version``
+  outside the table's list are warnings, not errors, because SAP's own examples use ``JRE 7``,
   ``neo-java-web`` and ``runtime-version: 1`` (N012); so is ``JRE 17`` on a Tomcat runtime older
   than 4.16, or ``JRE 11`` on 4.16 or newer. Both or neither of ``minimum-processes`` and
   ``maximum-processes``, and minimum not above maximum (N013). ``rolling-update`` and
-  ``rolling-update-timeout`` need ``hcp-deployer-version`` 1.2.0 (N014).
-  ``compression-mime-types`` and ``compression-min-size`` only with ``compression: on`` (N015).
-  The ``sfsf-*`` parameters and ``role-provider`` are known names here; their contents are the
-  sfsf rules' job. An empty value, or one with a ``${...}``/``~{...}`` reference, is left alone:
-  it is filled at deploy time.
+  ``rolling-update-timeout`` need ``hcp-deployer-version`` 1.2.0 (N014). ``compression-mime-types``
+  and ``compression-min-size`` only with ``compression: on`` (N015). The ``sfsf-*`` parameters and
+  ``role-provider`` are known names here; their contents are the sfsf rules' job. An empty value,
+  or one with a ``${...}``/``~{...}`` reference, is left alone: it is filled at deploy time.
 
 On every platform: "Any sensitive data should be placed within the MTA extension descriptor".
-A non-empty literal value of a password-, secret-, token- or key-like parameter or property in
-the deployment descriptor (not in an ``.mtaext``) is an error (N020); the message never shows the
-value, and a literal that an extension descriptor overrides is still reported: it still sits in
-the file. A name is sensitive when its last word (words split at ``-``, ``_``, ``.`` and camelCase)
-ends with ``password``, ``passwd``, ``pwd``, ``passphrase``, ``secret``, ``token``, ``apikey``,
-``privatekey``, ``secretkey`` or ``accesskey``, or its last two words are ``<q> key`` with ``q``
-one of api, private, secret, access, client, signing, encryption, master, shared, account,
-subscription. So ``public-key``, ``key``, ``key-store``, ``token-url`` and ``password-policy`` are
-not. References (``${...}``, ``~{...}``) and ``<placeholders>`` are fine; the
-``sfsf-outbound-connections`` subtree is the sfsf rules' (F013).
+A non-empty literal value of a password-, secret-, token- or key-like parameter or property in the
+deployment descriptor (not in an ``.mtaext``) is an error (N020), and so is every literal inside a
+list or map under such a name (``tokens: [...]``, ``password: {value: ...}``), reported where it is
+written; the message never shows the value, and a literal that an extension descriptor overrides is
+still reported: it still sits in the file. A name is sensitive when its last word (words split at
+``-``, ``_``, ``.`` and camelCase) ends with ``password``, ``passwd``, ``pwd``, ``passphrase``,
+``secret``, ``token``, ``apikey``, ``privatekey``, ``secretkey`` or ``accesskey``, or its last two
+words are ``<q> key`` with ``q`` one of api, private, secret, access, client, signing, encryption,
+master, shared, account, subscription; a plural (``tokens``, ``api-keys``) counts too. So
+``public-key``, ``key``, ``key-store``, ``token-url`` and ``password-policy`` are not. References
+(``${...}``, ``~{...}``) and ``<placeholders>`` are fine; the ``sfsf-outbound-connections`` subtree
+is the sfsf rules' (F013).
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Dict, Optional, Set, Tuple
 
-from ..diagnostics import suggest
+from ..diagnostics import format_path, suggest
 from ..yaml_io import YMap, YSeq, raw_text, value_loc
 from . import neo_types as T
 from .common import did_you_mean, has_placeholder, is_number, one_of
@@ -68,7 +75,8 @@ CODES = {
     "N008": ("warning", "a parameter the Neo module type does not document; did you mean ...?"),
     "N009": ("error", "a required parameter of a Neo module type is missing"),
     "N010": ("error", "a Neo module parameter of the wrong type"),
-    "N011": ("error", "a Neo module parameter outside its allowed values, range or length"),
+    "N011": ("error", "a Neo module parameter outside its allowed values, characters, range or "
+                      "length"),
     "N012": ("warning", "runtime, runtime-version or java-version outside the documented list"),
     "N013": ("error", "minimum-processes without maximum-processes (or the reverse), or minimum "
                       "above maximum"),
@@ -85,6 +93,8 @@ QUOTE_ADVICE = ("To ensure that numeric values, such as product version and IDs,
 
 _VERSION = re.compile(r"^\d+(?:\.\d+){0,2}$")
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+_REFERENCES = re.compile(r"[$~]\{[^{}]*\}")
+_APPLICATION_CHARS = re.compile(r"^[A-Za-z0-9]*$")
 _TEXT_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false"})
 _TYPE_NAMES = {"string": "a string", "quoted-string": "a quoted string", "boolean": "true or false",
                "integer": "an integer", "list": "a list", "map": "a mapping (resource: <path>)"}
@@ -287,6 +297,8 @@ def _check_module(ctx, index: int, module: YMap, kind: str,
         text = _check_value_type(ctx, parameters, key, value, spec, here)
         if text is not None:
             _check_value(ctx, parameters, key, value, text, spec, here, deployer, mtype)
+    if mtype in T.SFSF_CHECKED_TYPES:
+        check_application_name(ctx, parameters, path)
     _check_processes(ctx, parameters, path)
     _check_compression(ctx, parameters, path)
     if mtype == "java.tomcat":
@@ -376,6 +388,28 @@ def _check_value(ctx, parameters: YMap, key: str, value: Any, text: str, spec: d
                       hint=f"set parameters: hcp-deployer-version: '{since}'")
 
 
+def check_application_name(ctx, parameters: YMap, path: tuple) -> None:
+    """The Java module's ``name``, which becomes the host label of the application's URL."""
+    value = parameters.get("name")
+    if not isinstance(value, str) or not value:
+        return  # missing, empty (filled later) or not a string: N009, N010
+    written = _REFERENCES.sub("", value)  # with a reference, only the written parts are known
+    if not _APPLICATION_CHARS.match(written):
+        problem = "may contain only letters and digits, starting with a letter"
+    elif written == value and not value[0].isalpha():
+        problem = "must start with a letter"
+    elif written == value and T.MAX_APPLICATION_NAME < len(value) <= 255:  # longer: the table's
+        problem = (f"is {len(value)} characters long; at most {T.MAX_APPLICATION_NAME} are "
+                   "allowed")
+    else:
+        return
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    _report_named(ctx, "N011", parameters, "name", f"\"{shown}\" is not a Neo application "
+                  f"name: it {problem}; it becomes the host label of "
+                  "https://<name><subaccount>.<host>", path + ("name",),
+                  hint="rename it, e.g. 'benefits' or 'myapp2'")
+
+
 def _check_processes(ctx, parameters: YMap, path: tuple) -> None:
     low, high = "minimum-processes", "maximum-processes"
     given = [key for key in (low, high) if parameters.get(key) is not None]
@@ -438,11 +472,16 @@ def is_sensitive_name(name: str) -> bool:
     cached = _sensitive_cache.get(name)
     if cached is None:
         words = [w for w in _WORDS.split(_CAMEL.sub(r"\1-\2", name).lower()) if w]
-        cached = bool(words) and (words[-1].endswith(_SECRET_ENDINGS) or (
-            len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS))
+        cached = bool(words) and (_names_a_secret(words) or words[-1].endswith("s")
+                                  and _names_a_secret(words[:-1] + [words[-1][:-1]]))
         if len(_sensitive_cache) < 10_000:
             _sensitive_cache[name] = cached
     return cached
+
+
+def _names_a_secret(words: list) -> bool:
+    return words[-1].endswith(_SECRET_ENDINGS) or (
+        len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS)
 
 
 def _is_literal(value: Any) -> bool:
@@ -474,7 +513,9 @@ def check_literal_secrets(ctx) -> None:
         if isinstance(node, YMap):
             for key, value in node.items():
                 if isinstance(value, (YMap, YSeq)):
-                    if key != "sfsf-outbound-connections":
+                    if isinstance(key, str) and is_sensitive_name(key):
+                        _report_nested_secrets(ctx, key, value, path + (key,), main.file)
+                    elif key != "sfsf-outbound-connections":
                         stack.append((value, path + (key,)))
                 elif _sensitive_cache.get(key, True) and is_sensitive_name(key) \
                         and _is_literal(value) \
@@ -485,3 +526,24 @@ def check_literal_secrets(ctx) -> None:
             for index, item in enumerate(node):
                 if isinstance(item, (YMap, YSeq)):
                     stack.append((item, path + (index,)))
+
+
+def _report_nested_secrets(ctx, name: str, top: Any, top_path: tuple, file: str) -> None:
+    """Every literal inside the list or map under the secret-like ``name``, where it is written
+    (its own walk: an aliased node seen elsewhere under a harmless name still counts here)."""
+    seen: Set[int] = set()
+    stack = [(top, top_path)]
+    while stack:  # iterative: the nesting depth is the author's
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        entries = node.items() if isinstance(node, YMap) else enumerate(node)
+        for key, value in entries:
+            if isinstance(value, (YMap, YSeq)):
+                stack.append((value, path + (key,)))
+            elif _is_literal(value) and value_loc(node, key).file == file:
+                inside = format_path(path[len(top_path) - 1:] + (key,))
+                _report_named(ctx, "N020", node, key, f"\"{name}\" has a literal value in the "
+                              f"deployment descriptor (at {inside})", path + (key,),
+                              hint=SENSITIVE_HINT)

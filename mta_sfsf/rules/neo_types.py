@@ -116,3 +116,9 @@ MODULE_PARAMETERS = {
 for _java_type in ("com.sap.java", "java.tomcat"):
     MODULE_PARAMETERS[_java_type]["sfsf-outbound-connections"] = {"type": "list", "required": False}
     MODULE_PARAMETERS[_java_type]["sfsf-tiles"] = {"type": "map", "required": False}
+
+# The Java application name (``name`` of com.sap.java and java.tomcat) is the host label of
+# https://<name><subaccount>.<host>. The table above states only 1 to 255 symbols; letters and
+# digits, starting with a letter, at most 30 (so that name and subaccount fit a 63-character DNS
+# label) is inferred from that URL and from the Neo console client's rule for such names.
+MAX_APPLICATION_NAME = 30

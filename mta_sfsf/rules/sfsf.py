@@ -31,26 +31,38 @@ Extensions"):
 - ``client-id`` uses URL-unreserved characters only (letters, digits, ``-._~``: no ``:``, which
   would split an HTTP Basic credential), at most 128 (F007);
 - ``token-lifetime`` is seconds or ``<n>s|m|h|d``, more than 0 and at most 180 days (F014);
-  ``token-url`` and each integration's ``endpoint`` must be acceptable URLs (F015);
-- each integration needs ``name`` (unique in its connection, F016), ``event`` and ``endpoint``;
-  ``fields`` maps output field names to a source field, ``{constant: value}`` (a map whose only
-  key is ``constant``) or a nested map (F017); a field name that is not an identifier in Java and
-  JavaScript makes the payload awkward to bind in the receiving app (F018, a warning).
+  ``token-url`` and each integration's ``endpoint`` must be acceptable URLs (F015), whose query
+  string (or fragment) names no secret-like parameter (``?token=...``, ``?api_key=...``): URLs
+  are logged by proxies, servers and browsers, and these are copied into plan.json and the
+  runbook. The message names the parameter, never its value;
+- each integration needs ``name`` (unique in its connection, F016), ``event`` and ``endpoint``; the
+  name follows the connection names' rule (F010): it becomes part of plan step ids, runbook
+  commands and the Integration Center; ``event``, ``description`` and ``filter`` are one line of
+  printable text (F007; ``description`` and ``filter`` may be empty), because the runbook prints
+  them inside its own lines; ``fields`` maps output field names to a source field,
+  ``{constant: value}`` (a map whose only key is ``constant``) or a nested map (F017); a field
+  name that is not an identifier in Java and JavaScript makes the payload awkward to bind in the
+  receiving app (F018, a warning).
 
-Text values must be non-empty and free of control characters (F007). Whether ``~{...}`` and
-``${...}`` references resolve is the references rules' job, not this module's.
+Text values must be non-empty and one line of printable text: no control characters (C0, DEL,
+C1), line or paragraph separators, zero-width or bidirectional formatting characters (F007).
+On a generic platform, a Java module with ``sfsf-outbound-connections`` also gets the Neo
+application-name check of its ``name`` parameter (N011): its URL is derived from that name.
+Whether ``~{...}`` and ``${...}`` references resolve is the references rules' job, not this
+module's.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Dict, Iterable, Optional, Tuple
+from urllib.parse import unquote_plus
 
 from ..diagnostics import Loc, Path
 from ..urls import url_problem
 from ..yaml_io import YMap, YSeq, value_loc
 from .common import (MAX_NAME, NAME_PATTERN, did_you_mean, has_placeholder, indexed_maps, label,
                      one_of)
-from .neo import is_sensitive_name
+from .neo import check_application_name, is_sensitive_name
 
 CODES = {
     "F001": ("error", "an sfsf-* parameter, or one of its keys, has the wrong type"),
@@ -63,7 +75,7 @@ CODES = {
     "F006": ("warning", "a technical-user SuccessFactors connection (deprecated systemUser)"),
     "F007": ("error", "an empty or malformed text value (control characters, too long, bad "
                       "characters)"),
-    "F010": ("error", "an outbound connection name that is not a valid MTA name"),
+    "F010": ("error", "an outbound connection or integration name that is not a valid MTA name"),
     "F011": ("error", "two outbound connections with the same name in one MTA"),
     "F012": ("warning", "SAML attributes on a client-credentials outbound connection (ignored)"),
     "F013": ("error", "a literal client-secret in the deployment descriptor"),
@@ -108,6 +120,12 @@ _LIFETIME = re.compile(r"^\s*([0-9]+)\s*([smhd]?)\s*$")
 _REFERENCE = re.compile(r"^(?:~\{[^{}]+\}|\$\{[^{}]+\})$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# What breaks "one line of printable text": C0 and C1 controls, DEL, zero-width and direction
+# marks, line and paragraph separators, bidi embeddings, overrides and isolates, the BOM. The JSON
+# Schema's one-line pattern is built from the same class (tests/test_sfsf.py compares them).
+NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                          r"\u2060-\u2069\ufeff]")
+_QUERY_SEPARATORS = re.compile(r"[?&;#]")
 _PORTABLE_FIELD = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DEFAULT_URL = "${default-url}"
 
@@ -136,6 +154,26 @@ def token_lifetime_seconds(value: Any) -> int:
 def endpoint_problem(endpoint: str) -> Optional[str]:
     """Why an integration endpoint is unacceptable, or None. Never echoes the value (a URL may
     carry credentials)."""
+    return _endpoint_shape_problem(endpoint) or secret_query_problem(endpoint)
+
+
+def secret_query_problem(url: str) -> Optional[str]:
+    """Why a URL must not be used because its query string or fragment names a secret-like
+    parameter (``?token=...``), or None. Names the parameter, never its value."""
+    start = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
+    if start < 0:
+        return None
+    for piece in _QUERY_SEPARATORS.split(url[start + 1:]):
+        name, equals, _ = piece.partition("=")
+        name = unquote_plus(name).strip()
+        if equals and name and is_sensitive_name(name):
+            return (f"its query string carries the secret-like parameter \"{name}\"; URLs are "
+                    "logged by proxies, servers and browsers, and this one would be copied into "
+                    "plan.json and the runbook")
+    return None
+
+
+def _endpoint_shape_problem(endpoint: str) -> Optional[str]:
     if endpoint.startswith(DEFAULT_URL):
         rest = endpoint[len(DEFAULT_URL):]
         if rest and not rest.startswith(("/", "?")):
@@ -266,6 +304,8 @@ class _Module:
         if "sfsf-connections" in p:
             self.sfsf_connections()
         if "sfsf-outbound-connections" in p:
+            if self.ctx.platform != "neo":  # on Neo, the Neo rules check it already
+                check_application_name(self.ctx, p, self.base)
             self.outbound_connections()
 
     # ------------------------------------------------------------ generic checks
@@ -303,25 +343,32 @@ class _Module:
 
     def text(self, node: YMap, key: str, path: Path, max_length: Optional[int] = MAX_NAME,
              pattern: Optional["re.Pattern[str]"] = None, pattern_text: str = "",
-             multiline: bool = False) -> Optional[str]:
-        """A string key: type, non-empty, no control characters, length, characters."""
+             multiline: bool = False, may_be_empty: bool = False) -> Optional[str]:
+        """A string key: type, non-empty, one line of printable text, length, characters."""
         value = node[key]
         if not isinstance(value, str):
             self.wrong_type(node, key, path, f"\"{key}\" must be a string")
             return None
         problem = None
+        if not value.strip() and may_be_empty:
+            return value
         if not value.strip():
             problem = "must not be empty"
+        elif (_CONTROL_BUT_LINES if multiline else NOT_ONE_LINE).search(value):
+            problem = ("must not contain control characters" if multiline else "must be one line "
+                       "of printable text (no line breaks, control, zero-width or bidirectional "
+                       "formatting characters)")
         elif has_placeholder(value):
             return value  # resolved at deploy time; the references rules check it
-        elif (_CONTROL_BUT_LINES if multiline else _CONTROL).search(value):
-            problem = "must not contain control characters"
         elif max_length is not None and len(value) > max_length:
             problem = f"is {len(value)} characters long; at most {max_length} are allowed"
         elif pattern is not None and not pattern.match(value):
             problem = f"may contain only {pattern_text}"
         if problem:
-            self.report("F007", node, key, f"\"{key}\" {problem}", path)
+            one_line = problem.startswith("must be one line")
+            self.report("F007", node, key, f"\"{key}\" {problem}", path,
+                        hint="write it on one line (a folded block, '>-', joins lines into one)"
+                        if one_line else None)
             return None
         return value
 
@@ -455,7 +502,8 @@ class _Module:
                                 path + ("token-lifetime",))
         if "token-url" in node:
             url = self.text(node, "token-url", path + ("token-url",), max_length=None)
-            problem = url_problem(url) if url and not has_placeholder(url) else None
+            problem = url and ((url_problem(url) if not has_placeholder(url) else None)
+                               or secret_query_problem(url))
             if problem:
                 self.report("F015", node, "token-url",
                             f"\"token-url\" is not acceptable: {problem}", path + ("token-url",),
@@ -464,11 +512,13 @@ class _Module:
         if "integrations" in node:
             self.integrations(node, path + ("integrations",))
 
-    def connection_name(self, node: YMap, path: Path) -> None:
+    def mta_name(self, node: YMap, path: Path, what: str) -> Optional[str]:
+        """A connection's or integration's ``name``: a string that is a valid MTA name (it ends
+        up in plan step ids, runbook commands and SuccessFactors), or None."""
         name = node["name"]
         if not isinstance(name, str):
-            self.wrong_type(node, "name", path, "the connection's \"name\" must be a string")
-            return
+            self.wrong_type(node, "name", path, f"the {what}'s \"name\" must be a string")
+            return None
         if not NAME_PATTERN.match(name) or len(name) > MAX_NAME:
             problem = (f"is {len(name)} characters long; at most {MAX_NAME} are allowed"
                        if NAME_PATTERN.match(name) else
@@ -476,6 +526,12 @@ class _Module:
             shown = name if len(name) <= 40 else name[:40] + "..."
             self.report("F010", node, "name", f"the name \"{shown}\" {problem}",
                         path, hint="rename it: MTA names match ^[A-Za-z0-9_\\-\\.]+$")
+            return None
+        return name
+
+    def connection_name(self, node: YMap, path: Path) -> None:
+        name = self.mta_name(node, path, "connection")
+        if name is None:
             return
         loc = value_loc(node, "name")
         first = self.names.get(name)
@@ -544,7 +600,8 @@ class _Module:
                 continue
             self.unknown_keys(node, INTEGRATION_KEYS, here, what)
             self.missing(node, INTEGRATION_REQUIRED, seq, index, here, what)
-            name = self.text(node, "name", here + ("name",)) if "name" in node else None
+            name = self.mta_name(node, here + ("name",), "integration") if "name" in node \
+                else None
             if name is not None:
                 first = seen.get(name)
                 if first is None:
@@ -557,8 +614,8 @@ class _Module:
             if "event" in node:
                 self.text(node, "event", here + ("event",), max_length=None)
             for key in ("description", "filter"):
-                if key in node and not isinstance(node[key], str):
-                    self.wrong_type(node, key, here + (key,), f"\"{key}\" must be a string")
+                if key in node:
+                    self.text(node, key, here + (key,), max_length=None, may_be_empty=True)
             if "endpoint" in node:
                 endpoint = self.text(node, "endpoint", here + ("endpoint",), max_length=None)
                 problem = endpoint_problem(endpoint) if endpoint is not None else None
