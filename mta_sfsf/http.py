@@ -25,7 +25,7 @@ from requests.structures import CaseInsensitiveDict
 
 from . import __version__
 from .errors import UsageError
-from .report import _one_line as one_line
+from .report import one_line
 from .secrets import Secret, redact, remember, remember_basic
 from .urls import url_problem
 

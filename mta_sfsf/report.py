@@ -25,19 +25,19 @@ _CONTROL.update({code: f"\\u{code:04x}" for code in [0x200e, 0x200f, *range(0x20
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 
 
-def _one_line(value: str) -> str:
+def one_line(value: str) -> str:
     """Control characters (a key written as "a\\nb", say) escaped: one line per item."""
     return value.translate(_CONTROL)
 
 
 def text(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) -> None:
     for d in diagnostics:
-        err.write(f"{_one_line(d.file)}:{d.line}:{d.column}: {d.severity} {d.code}: "
-                  f"{_one_line(d.message)}\n")
+        err.write(f"{one_line(d.file)}:{d.line}:{d.column}: {d.severity} {d.code}: "
+                  f"{one_line(d.message)}\n")
         if d.path:
-            err.write(f"    at {_one_line(d.path)}\n")
+            err.write(f"    at {one_line(d.path)}\n")
         if d.hint:
-            err.write(f"    hint: {_one_line(d.hint)}\n")
+            err.write(f"    hint: {one_line(d.hint)}\n")
     counts = summary(diagnostics, files)
     noun = "file" if files == 1 else "files"
     err.write(f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {files} {noun}\n")
@@ -58,9 +58,9 @@ def _escape(value: str, properties: bool = False) -> str:
 def github(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) -> None:
     for d in diagnostics:
         level = "error" if d.severity == "error" else "warning"
-        message = _one_line(d.message) + (f" (at {_one_line(d.path)})" if d.path else "") + (
-            f"\nhint: {_one_line(d.hint)}" if d.hint else "")
-        out.write(f"::{level} file={_escape(_one_line(d.file), True)},line={d.line},"
+        message = one_line(d.message) + (f" (at {one_line(d.path)})" if d.path else "") + (
+            f"\nhint: {one_line(d.hint)}" if d.hint else "")
+        out.write(f"::{level} file={_escape(one_line(d.file), True)},line={d.line},"
                   f"col={d.column},title={_escape(d.code, True)}::{_escape(message)}\n")
     counts = summary(diagnostics, files)
     err.write(f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {files} file(s)\n")

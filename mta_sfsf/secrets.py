@@ -7,11 +7,13 @@ from __future__ import annotations
 import base64
 import os
 import re
+import threading
 from typing import Any, Iterable, List, Mapping, Optional
 from urllib.parse import quote, quote_plus
 
 REDACTED = "(sensitive)"
 _KNOWN: set = set()
+_LOCK = threading.Lock()  # the sandbox's threads remember tokens while others redact
 
 
 class Secret:
@@ -42,19 +44,26 @@ def remember(value: str) -> None:
     """Register a value (and its encoded forms) for ``redact``."""
     if not value or len(value) < 4:
         return
-    _KNOWN.update({value, quote(value, safe=""), quote_plus(value),
-                   base64.b64encode(value.encode()).decode()})
+    forms = {value, quote(value, safe=""), quote_plus(value),
+             base64.b64encode(value.encode()).decode()}
+    with _LOCK:
+        _KNOWN.update(forms)
 
 
 def remember_basic(user: str, password: str) -> None:
-    """Register the Basic ``Authorization`` form of a client ID and secret."""
+    """Register the Basic ``Authorization`` form of a client ID and secret (also URL-encoded,
+    as a server may echo it in a redirect's ``Location``)."""
     remember(password)
-    _KNOWN.add(base64.b64encode(f"{user}:{password}".encode()).decode())
+    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    with _LOCK:
+        _KNOWN.update({basic, quote(basic, safe=""), quote_plus(basic)})
 
 
 def redact(text: str) -> str:
     """``text`` with every known secret form replaced by ``(sensitive)``; bearer tokens too."""
-    for value in sorted(_KNOWN, key=len, reverse=True):
+    with _LOCK:
+        known = sorted(_KNOWN, key=len, reverse=True)
+    for value in known:
         if value in text:
             text = text.replace(value, REDACTED)
     text = _AUTH_HEADER.sub(lambda m: m.group(1) + REDACTED, text)

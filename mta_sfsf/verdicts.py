@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 from typing import Callable, Dict, List, TextIO, Tuple
 
-from .report import _one_line as one_line
+from .report import one_line
 from .secrets import redact
 
 VERIFIED, FAILED, NOT_CHECKABLE = "verified", "failed", "not checkable"

@@ -38,3 +38,32 @@ def test_env_name_and_resolution_order():
     assert resolve(ref, [first, last], {}).reveal() == "from-last"
     assert resolve(ref, [first, last], {"MTA_SFSF_CLIENT_SECRET_X": "from-env"}).reveal() == "from-env"
     assert resolve(ref, [{"resources": "oops"}], {}) is None
+
+
+def test_basic_credentials_are_redacted_url_encoded_too():
+    from urllib.parse import quote
+
+    remember_basic("client-9", "pw+/=9xyz")
+    basic = base64.b64encode(b"client-9:pw+/=9xyz").decode()
+    assert "Y2xp" not in redact(f"Location: /x?echo={quote(basic, safe='')}")
+
+
+def test_redaction_while_other_threads_remember_values():
+    import threading
+
+    stop = threading.Event()
+
+    def remember_many():
+        n = 0
+        while not stop.is_set():
+            Secret(f"token-{n:08d}-value")
+            n += 1
+
+    worker = threading.Thread(target=remember_many)
+    worker.start()
+    try:
+        for _ in range(200):
+            redact("nothing secret here")
+    finally:
+        stop.set()
+        worker.join()
