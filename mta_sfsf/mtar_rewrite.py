@@ -46,6 +46,11 @@ def rewrite(source: BinaryIO, member: str, new_data: bytes, target: BinaryIO,
     with archive:
         entries = _entries(source, archive, name)
         comment = archive.comment
+    # Entries that share their data (an "overlapping" zip bomb) would each be copied in full:
+    # stored entries that do not overlap fit in the file, so more than that is refused.
+    size = source.seek(0, 2)
+    if sum(LOCAL_HEADER.size + e.info.compress_size for e in entries) > size:
+        raise InputError(f"{name}: its entries overlap; not a well-formed MTA archive")
     written = 0
     central = []
     for entry in entries:

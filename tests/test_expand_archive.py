@@ -137,6 +137,25 @@ def test_a_central_directory_that_lies_about_an_entry_is_refused():
         _rewritten(bytes(source))
 
 
+def test_entries_sharing_their_data_are_refused():
+    """An "overlapping" zip bomb: many central records point at one entry's data; copying each
+    in full would multiply the output."""
+    source = _archive(MIXED[:3])
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        start = archive.start_dir
+    end = source.rindex(b"PK\x05\x06")
+    war = source.index(b"PK\x01\x02", source.index(b"PK\x01\x02", start) + 1)
+    war = source.index(b"PK\x01\x02", war + 1)  # the third record: app.war
+    records = source[start:end] + source[war:end] * 20
+    count = 3 + 20
+    eocd = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(records), start, 0)
+    bomb = source[:start] + records + eocd
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        assert len(archive.infolist()) == count  # zipfile 3.11 opens it
+    with pytest.raises(InputError, match="overlap"):
+        _rewritten(bomb)
+
+
 def test_expand_writes_the_rewritten_archive_and_check_agrees(tmp_path, monkeypatch, capsys):
     work = tmp_path / "work"
     work.mkdir()
