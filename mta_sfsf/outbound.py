@@ -160,7 +160,8 @@ def parse(merged: Any, main_file: str) -> List[Connection]:
                 subject_name_id_format=_text(entry.get("subject-name-id-format")),
                 keys=tuple(str(k) for k in entry.keys()),
                 set_by_extension=from_extension, path=path,
-                list_loc=value_loc(parameters, PARAMETER), parameters_loc=_loc(module, "parameters"),
+                list_loc=value_loc(parameters, PARAMETER),
+                parameters_loc=_loc(module, "parameters"),
             )
             mapping = entry.get("assertion-attributes-mapping")
             if isinstance(mapping, dict):
