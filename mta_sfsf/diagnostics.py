@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Iterable, NamedTuple, Optional, Tuple, Union
 
 PathPart = Union[str, int]
+
+# The "file" of a finding about the command line itself (a missing --host, say).
+COMMAND_LINE = "<command line>"
 Path = Tuple[PathPart, ...]
 
 

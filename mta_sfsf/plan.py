@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from . import landscape
-from .diagnostics import Diagnostic, Loc, make
+from .diagnostics import COMMAND_LINE, Diagnostic, Loc, make
 from .secrets import env_name
 
 if TYPE_CHECKING:  # the registry imports CODES from here: keep this module cheap to import
@@ -43,7 +43,6 @@ TITLES = {
 }
 # In deployer mode the Neo deployer chooses these; a value in the descriptor is ignored (P004).
 DEPLOYER_CHOSEN_KEYS = ("client-id", "client-secret", "token-lifetime")
-COMMAND_LINE = "<command line>"
 DEFAULT_URL = "${default-url}"
 
 

@@ -9,7 +9,7 @@ import json
 import os
 from typing import Callable, Dict, List, TextIO
 
-from .diagnostics import Diagnostic
+from .diagnostics import COMMAND_LINE, Diagnostic
 
 
 def summary(diagnostics: List[Diagnostic], files: int) -> dict:
@@ -60,8 +60,11 @@ def github(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) 
         level = "error" if d.severity == "error" else "warning"
         message = one_line(d.message) + (f" (at {one_line(d.path)})" if d.path else "") + (
             f"\nhint: {one_line(d.hint)}" if d.hint else "")
-        out.write(f"::{level} file={_escape(one_line(d.file), True)},line={d.line},"
-                  f"col={d.column},title={_escape(d.code, True)}::{_escape(message)}\n")
+        # A finding about the command line has no file: an annotation without one is valid and
+        # shows in the run's summary, where file=<command line> would point at nothing.
+        place = "" if d.file == COMMAND_LINE else (
+            f"file={_escape(one_line(d.file), True)},line={d.line},col={d.column},")
+        out.write(f"::{level} {place}title={_escape(d.code, True)}::{_escape(message)}\n")
     counts = summary(diagnostics, files)
     err.write(f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {files} file(s)\n")
 

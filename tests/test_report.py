@@ -74,3 +74,11 @@ def test_github_is_the_default_inside_actions(monkeypatch):
     assert default_format() == "github"
     monkeypatch.delenv("GITHUB_ACTIONS")
     assert default_format() == "text"
+
+
+def test_github_annotation_about_the_command_line_has_no_file():
+    from mta_sfsf.diagnostics import COMMAND_LINE
+
+    finding = Diagnostic(COMMAND_LINE, 1, 1, "P001", "warning", "no --host and no --account")
+    out, _ = render("github", [finding])
+    assert out == "::warning title=P001::no --host and no --account\n"
