@@ -46,12 +46,6 @@ EXPECTED_ERRORS = {
     "mtad/040.yaml": [("S007", 1, 18), ("S005", 9, 11)],
     # version: ${project.version}, a Maven placeholder that was never filtered
     "mtad/047.yaml": [("S009", 3, 10)],
-    # SAP's Benefits sample: the Java application name "benefitsSOLUTION_ID" (a token the
-    # sample's build replaces) cannot be the host label of https://<app><subaccount>.<host>
-    "mtad/045.yaml": [("N011", 13, 14)],
-    # SAP's Benefits sample, older: the application name "benefits.app" has a dot
-    "mtad/046.yaml": [("N011", 13, 14)],
-    "mtad/057.yaml": [("N011", 13, 14)],  # as 045
     # mbt test data: requires the module "java-hello-world-db", which is not in the descriptor
     "mtad/049.yaml": [("R001", 31, 15)],
     # mbt test data: requires "assembly-uaa"; the resource is "mta-assembly-uaa"
@@ -77,6 +71,11 @@ EXPECTED_ERRORS = {
 
 # Warnings that must be found (a subset of all warnings): typos and misplaced keys.
 EXPECTED_WARNINGS = {
+    # SAP's Benefits sample: application names that break the inferred Neo naming rule:
+    # "benefitsSOLUTION_ID" (a token the sample's build replaces) and "benefits.app"
+    "mtad/045.yaml": [("N016", 13, 14)],
+    "mtad/046.yaml": [("N016", 13, 14)],
+    "mtad/057.yaml": [("N016", 13, 14)],
     "mtad/001.yaml": [("S010", 2, 10)],  # version '1.0' is not semantic versioning
     "mtad/041.yaml": [("S006", 9, 5)],  # module-level memory: belongs under parameters
     "mta/002.yaml": [("S010", 3, 10)],  # version "v1"

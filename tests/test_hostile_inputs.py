@@ -377,9 +377,6 @@ def _hostile_plan(plan) -> None:
     plan.write_text(text)
 
 
-@pytest.mark.xfail(strict=True, reason="verify prints names from plan.json raw: ESC/BEL reach the "
-                   "terminal, and a newline in a name starts a line '::error ...' that GitHub "
-                   "Actions runs as a workflow command (text format; github format leaves ESC raw)")
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_verify_escapes_hostile_names_from_the_plan(cli, plan, fmt):
     _hostile_plan(plan)

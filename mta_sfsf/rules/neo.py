@@ -23,12 +23,14 @@ facts come from SAP's Neo pages (``neo_types.py`` holds them as data and says wh
   ``${placeholder}``; ``name`` (and an HTML5 ``version``) are required (N009); types (N010);
   allowed values, ranges (``minimum-processes``/``maximum-processes`` 1 to 99) and the name length
   1 to 255 (N011). The ``name`` of a ``com.sap.java`` or ``java.tomcat`` module is also a Neo
-  application name: letters and digits, starting with a letter, at most 30 characters (N011). SAP's
-  table states only the length; the rule is inferred from what the name becomes, the host label of
-  ``https://<name><subaccount>.<host>`` (a DNS label: at most 63 characters, with a subaccount name
-  of up to 30), and matches the Neo console client's rule for such names (case aside: host names
-  are case-insensitive, and the URL is written in lower case). In a name with a ``${...}``
-  reference, the written parts are checked. ``runtime``, ``runtime-version`` and ``java-version``
+  application name, the host label of ``https://<name><subaccount>.<host>``: a character other
+  than a letter, digit, ``.``, ``_`` or ``-`` can be in no URL host and no MTA name, and is an
+  error (N011; it would also reach shell commands in the runbook). Letters and digits only,
+  starting with a letter, at most 30 characters is a warning (N016): SAP's table states only the
+  length, so that rule is inferred from the URL (a DNS label: at most 63 characters, with a
+  subaccount name of up to 30) and the Neo console client's rule for such names, and SAP's own
+  Benefits sample breaks it (``benefits.app``). In a name with a ``${...}`` reference, the written
+  parts are checked. ``runtime``, ``runtime-version`` and ``java-version``
   outside the table's list are warnings, not errors, because SAP's own examples use ``JRE 7``,
   ``neo-java-web`` and ``runtime-version: 1`` (N012); so is ``JRE 17`` on a Tomcat runtime older
   than 4.16, or ``JRE 11`` on 4.16 or newer. Both or neither of ``minimum-processes`` and
@@ -82,6 +84,8 @@ CODES = {
                       "above maximum"),
     "N014": ("error", "a parameter that needs a newer hcp-deployer-version"),
     "N015": ("warning", "compression-mime-types or compression-min-size without compression: on"),
+    "N016": ("warning", "a Java application name that is not letters and digits, starting with a "
+                        "letter, at most 30 characters (inferred from its URL)"),
     "N020": ("error", "a literal password, secret, token or key in the deployment descriptor"),
 }
 
@@ -95,6 +99,7 @@ _VERSION = re.compile(r"^\d+(?:\.\d+){0,2}$")
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 _REFERENCES = re.compile(r"[$~]\{[^{}]*\}")
 _APPLICATION_CHARS = re.compile(r"^[A-Za-z0-9]*$")
+_NAME_CHARS = re.compile(r"^[A-Za-z0-9._-]*$")  # what any MTA name and URL host label allows
 _TEXT_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false"})
 _TYPE_NAMES = {"string": "a string", "quoted-string": "a quoted string", "boolean": "true or false",
                "integer": "an integer", "list": "a list", "map": "a mapping (resource: <path>)"}
@@ -394,19 +399,25 @@ def check_application_name(ctx, parameters: YMap, path: tuple) -> None:
     if not isinstance(value, str) or not value:
         return  # missing, empty (filled later) or not a string: N009, N010
     written = _REFERENCES.sub("", value)  # with a reference, only the written parts are known
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    if not _NAME_CHARS.match(written):
+        _report_named(ctx, "N011", parameters, "name", f"\"{shown}\" is not a Neo application "
+                      "name: it may contain only letters, digits, '.', '_' and '-'; it becomes "
+                      "the host label of https://<name><subaccount>.<host>", path + ("name",),
+                      hint="rename it, e.g. 'benefits' or 'myapp2'")
+        return
     if not _APPLICATION_CHARS.match(written):
-        problem = "may contain only letters and digits, starting with a letter"
+        problem = "is not letters and digits only"
     elif written == value and not value[0].isalpha():
-        problem = "must start with a letter"
+        problem = "does not start with a letter"
     elif written == value and T.MAX_APPLICATION_NAME < len(value) <= 255:  # longer: the table's
-        problem = (f"is {len(value)} characters long; at most {T.MAX_APPLICATION_NAME} are "
-                   "allowed")
+        problem = f"is longer than {T.MAX_APPLICATION_NAME} characters ({len(value)})"
     else:
         return
-    shown = value if len(value) <= 40 else value[:40] + "..."
-    _report_named(ctx, "N011", parameters, "name", f"\"{shown}\" is not a Neo application "
-                  f"name: it {problem}; it becomes the host label of "
-                  "https://<name><subaccount>.<host>", path + ("name",),
+    _report_named(ctx, "N016", parameters, "name", f"\"{shown}\" {problem}: Neo application "
+                  "names are letters and digits, starting with a letter, at most "
+                  f"{T.MAX_APPLICATION_NAME} characters (inferred: the name becomes the host "
+                  "label of https://<name><subaccount>.<host>)", path + ("name",),
                   hint="rename it, e.g. 'benefits' or 'myapp2'")
 
 
