@@ -136,6 +136,8 @@ def read_json(path: str, limit: int, hint: str) -> Tuple[bytes, Any]:
     except ValueError as exc:
         raise InputError(f"{path}: not valid JSON (line {getattr(exc, 'lineno', '?')}, column "
                          f"{getattr(exc, 'colno', '?')}); {hint}") from None
+    except RecursionError:  # the json module recurses once per nesting level
+        raise InputError(f"{path}: nested too deeply; {hint}") from None
 
 
 def _require(cond: bool, path: str, message: str) -> None:
