@@ -82,6 +82,17 @@ class TokenStore:
             return entry[0], int(left)
 
 
+class _LoopbackServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that hangs up mid-request is routine; anything else is one line, no traceback.
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            sys.stderr.write(f"mta-sfsf sandbox: request from {client_address[0]} failed "
+                             f"({type(error).__name__})\n")
+
+
 class Sandbox:
     """The server; ``start()`` runs it in a thread (tests), ``serve()`` in the foreground."""
 
@@ -95,8 +106,7 @@ class Sandbox:
         self.tokens = TokenStore(lifetime, clock)
         self.log = log
         # Loopback only, whatever is asked: there is deliberately no host or bind option.
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
-        self.server.daemon_threads = True
+        self.server = _LoopbackServer(("127.0.0.1", port), _handler_for(self))
         self._thread: Optional[threading.Thread] = None
 
     @property

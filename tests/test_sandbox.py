@@ -202,3 +202,22 @@ def test_listens_on_loopback_only_and_has_no_bind_option(capsys, monkeypatch):
             main(["sandbox", "--client", "c", option, "0.0.0.0"])
         assert caught.value.code == 2
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_a_client_that_resets_its_connection_prints_no_traceback(capfd):
+    import struct
+
+    server = Sandbox({"c": "secret-reset"}).start()
+    try:
+        for _ in range(3):
+            conn = socket.create_connection(server.server.server_address)
+            conn.sendall(b"POST /oauth2/api/v1/token HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Length: 99\r\n\r\nab")
+            # SO_LINGER 0: close with a reset, as a crashing client or a proxy timeout does.
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+        time.sleep(0.2)
+        assert requests.get(server.base_url + "/nothing", timeout=2).status_code == 404
+    finally:
+        server.stop()
+    assert "Traceback" not in capfd.readouterr().err
