@@ -22,7 +22,7 @@ from .descriptor import MTAR_DESCRIPTOR, Descriptor, read_bytes
 from .errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
 from .report import REPORTERS
-from .rules.sfsf import TOOL_KEYS
+from .rules.outbound import TOOL_KEYS
 from .validate import check, exit_code
 from .yaml_io import YMap, load_text
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from .diagnostics import Loc
-from .rules.sfsf import SAML_BEARER, SFSF_MODULE_TYPES, token_lifetime_seconds
+from .rules.outbound import SAML_BEARER, token_lifetime_seconds
+from .rules.parameter_checks import SFSF_MODULE_TYPES
 from .secrets import env_name, walk
 from .yaml_io import YMap, YSeq, value_loc
 

@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 from mta_sfsf.edit import remove_keys, removed
 from mta_sfsf.expand import removal_paths
 from mta_sfsf.outbound import plain
-from mta_sfsf.rules.sfsf import TOOL_KEYS
+from mta_sfsf.rules.outbound import TOOL_KEYS
 from mta_sfsf.yaml_io import load_text
 
 SEED, CASES = 20261126, 300

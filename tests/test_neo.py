@@ -1,5 +1,6 @@
-"""The Neo profile (rules/neo.py) and its data (rules/neo_types.py); the per-code cases are in
-cases/negative/neo-*.yaml and cases/positive/neo-*.yaml."""
+"""The Neo profile (rules/neo.py) and its data (rules/neo_types.py), and the literal-secret rule
+(rules/literal_secrets.py, every platform); the per-code cases are in cases/negative/neo-*.yaml
+and cases/positive/neo-*.yaml."""
 from __future__ import annotations
 
 import io
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from mta_sfsf.rules import neo
+from mta_sfsf.rules import literal_secrets, neo
 from mta_sfsf.rules import neo_types as T
 from mta_sfsf.validate import ValidateOptions, run
 
@@ -174,7 +175,7 @@ def test_unknown_type_has_a_suggestion(tmp_path):
                                   "tokenServicePassword", "pwd", "passphrase", "secret",
                                   "tokens", "api-keys", "clientSecrets", "passwords"])
 def test_sensitive_names(name):
-    assert neo.is_sensitive_name(name)
+    assert literal_secrets.is_sensitive_name(name)
 
 
 @pytest.mark.parametrize("name", ["public-key", "key", "key-store", "keystore", "token-url",
@@ -183,7 +184,7 @@ def test_sensitive_names(name):
                                   "secret-name", "service-key-name", "id", "keys", "process",
                                   "access", "public-keys", "secrets-policy"])
 def test_not_sensitive_names(name):
-    assert not neo.is_sensitive_name(name)
+    assert not literal_secrets.is_sensitive_name(name)
 
 
 SECRET = "Zq9-very-secret-value"
@@ -222,7 +223,7 @@ def test_secrets_where_they_belong_are_fine(check):
     assert codes(check(ext, name="x.mtaext")) == []  # an extension descriptor alone
 
 
-def test_outbound_client_secret_is_left_to_the_sfsf_rules(check):
+def test_outbound_client_secret_is_left_to_the_outbound_rules(check):
     text = HEAD + ("      sfsf-outbound-connections:\n        - name: Events\n"
                    "          type: OAuth2ClientCredentials\n          client-secret: literal\n")
     found = check(text)
@@ -319,6 +320,7 @@ def test_check_is_fast_on_a_thousand_modules(tmp_path):
         ctx = Context(descriptor, "neo")
         start = time.perf_counter()
         neo.check(ctx)
+        literal_secrets.check(ctx)
         best = min(best, time.perf_counter() - start)
     assert ctx.diagnostics == []
     assert best < 0.1, f"{best * 1000:.0f} ms"

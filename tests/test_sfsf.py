@@ -1,5 +1,6 @@
-"""The sfsf rules beyond the case files: the sample, SAP's documented example, secrets that never
-show, the helpers ``expand`` reuses, and the published JSON Schema kept in step with the rules."""
+"""The sfsf and outbound rules beyond the case files: the sample, SAP's documented example, secrets
+that never show, the helpers ``expand`` reuses, and the published JSON Schema kept in step with the
+outbound rules."""
 from __future__ import annotations
 
 import io
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mta_sfsf.rules import sfsf
+from mta_sfsf.rules import outbound, sfsf
+from mta_sfsf.rules.common import MAX_NAME, NAME_PATTERN
+from mta_sfsf.rules.parameter_checks import NOT_ONE_LINE
 from mta_sfsf.validate import ValidateOptions, check as validate, run
 from mta_sfsf.yaml_io import YMap, YSeq
 
@@ -186,7 +189,8 @@ def test_an_extension_descriptor_validated_alone_may_hold_secrets(check):
 
 
 def test_a_secret_like_parameter_behind_a_reference_is_reported_once(check):
-    """``events-secret`` is the Neo rules' N020 already: no second report at the same place."""
+    """``events-secret`` is the literal-secret rule's N020 already: no second report at the same
+    place."""
     found = check(HEAD + f"""\
       events-secret: {SECRET}
       sfsf-outbound-connections:
@@ -201,11 +205,11 @@ def test_a_secret_like_parameter_behind_a_reference_is_reported_once(check):
 # ------------------------------------------------------------------ helpers expand reuses
 
 def test_deployer_and_tool_keys():
-    assert sfsf.DEPLOYER_KEYS == {"name", "type", "subject-name-id", "subject-name-id-format",
+    assert outbound.DEPLOYER_KEYS == {"name", "type", "subject-name-id", "subject-name-id-format",
                                   "assertion-attributes-mapping"}
-    assert sfsf.TOOL_KEYS == {"client-name", "client-id", "client-secret", "token-lifetime",
+    assert outbound.TOOL_KEYS == {"client-name", "client-id", "client-secret", "token-lifetime",
                               "token-url", "integrations"}
-    assert not sfsf.DEPLOYER_KEYS & sfsf.TOOL_KEYS
+    assert not outbound.DEPLOYER_KEYS & outbound.TOOL_KEYS
 
 
 @pytest.mark.parametrize("value, seconds", [
@@ -213,14 +217,14 @@ def test_deployer_and_tool_keys():
     ("180d", 15552000), (15552000, 15552000),
 ])
 def test_token_lifetime_seconds(value, seconds):
-    assert sfsf.token_lifetime_seconds(value) == seconds
+    assert outbound.token_lifetime_seconds(value) == seconds
 
 
 @pytest.mark.parametrize("value", [0, "0d", "181d", 15552001, -5, "30 days", "1.5h", True, 1.5,
                                    None, "", "d"])
 def test_token_lifetime_refused(value):
     with pytest.raises(ValueError):
-        sfsf.token_lifetime_seconds(value)
+        outbound.token_lifetime_seconds(value)
 
 
 @pytest.mark.parametrize("endpoint, ok", [
@@ -232,7 +236,7 @@ def test_token_lifetime_refused(value):
     ("https://u:p@app.example.com/e", False), ("${other-url}/e", False),
 ])
 def test_endpoint_problem(endpoint, ok):
-    assert (sfsf.endpoint_problem(endpoint) is None) is ok
+    assert (outbound.endpoint_problem(endpoint) is None) is ok
 
 
 @pytest.mark.parametrize("endpoint", [
@@ -241,7 +245,7 @@ def test_endpoint_problem(endpoint, ok):
     "https://app.example.com/e#access_token=x", "/e?token=${secret}", "/e?token=",
 ])
 def test_a_secret_like_query_parameter_is_refused(endpoint):
-    problem = sfsf.endpoint_problem(endpoint)
+    problem = outbound.endpoint_problem(endpoint)
     assert problem is not None and "logged" in problem and "=x" not in problem
 
 
@@ -250,7 +254,7 @@ def test_a_secret_like_query_parameter_is_refused(endpoint):
     "/e?tokenizer=x", "/e?client_id=x",
 ])
 def test_other_query_parameters_are_fine(endpoint):
-    assert sfsf.endpoint_problem(endpoint) is None
+    assert outbound.endpoint_problem(endpoint) is None
 
 
 def test_a_secret_in_a_query_string_never_shows(tmp_path):
@@ -332,12 +336,12 @@ def test_an_empty_description_or_filter_is_fine_an_empty_event_is_not(check):
 def test_the_schema_one_line_pattern_is_the_rules_class():
     integration = _schema()["$defs"]["integration"]["properties"]
     for key in ("event", "description", "filter"):
-        assert integration[key]["pattern"] == "^[^" + sfsf.NOT_ONE_LINE.pattern[1:-1] + "]*$"
-    assert integration["name"]["pattern"] == sfsf.NAME_PATTERN.pattern
-    assert integration["name"]["maxLength"] == sfsf.MAX_NAME
+        assert integration[key]["pattern"] == "^[^" + NOT_ONE_LINE.pattern[1:-1] + "]*$"
+    assert integration["name"]["pattern"] == NAME_PATTERN.pattern
+    assert integration["name"]["maxLength"] == MAX_NAME
     for text in ("Change in Job Title", "a\nb", "a\u202eb", "a\u0085b", "a\u00a0b"):
         by_schema = re.search(integration["event"]["pattern"], text) is not None
-        assert by_schema is (sfsf.NOT_ONE_LINE.search(text) is None), repr(text)
+        assert by_schema is (NOT_ONE_LINE.search(text) is None), repr(text)
 
 
 def test_every_code_has_a_negative_case_file():
@@ -345,7 +349,13 @@ def test_every_code_has_a_negative_case_file():
     for path in (CASES / "negative").glob("sfsf-*.yaml"):
         expected.update(re.findall(r"^# expect: (F\d{3}) ", path.read_text(encoding="utf-8"),
                                    re.M))
-    assert expected == set(sfsf.CODES)
+    assert expected == set(sfsf.CODES) | set(outbound.CODES)
+
+
+def test_a_code_both_families_report_means_the_same_in_both():
+    shared = set(sfsf.CODES) & set(outbound.CODES)
+    assert shared == {"F001", "F002", "F003", "F004", "F007"}
+    assert all(sfsf.CODES[code] == outbound.CODES[code] for code in shared)
 
 
 def test_messages_never_echo_urls(check, tmp_path):
@@ -376,18 +386,18 @@ def test_schema_is_draft_2020_12_and_matches_the_rules():
         "#/$defs/sfsf-outbound-connections"
     connection = schema["$defs"]["connection"]
     integration = schema["$defs"]["integration"]
-    assert tuple(connection["properties"]["type"]["enum"]) == sfsf.CONNECTION_TYPES
-    assert set(connection["properties"]) == sfsf.CONNECTION_KEYS
-    assert tuple(connection["required"]) == sfsf.CONNECTION_REQUIRED
+    assert tuple(connection["properties"]["type"]["enum"]) == outbound.CONNECTION_TYPES
+    assert set(connection["properties"]) == outbound.CONNECTION_KEYS
+    assert tuple(connection["required"]) == outbound.CONNECTION_REQUIRED
     assert connection["additionalProperties"] is False
-    assert connection["if"]["properties"]["type"]["const"] == sfsf.SAML_BEARER
-    assert tuple(connection["then"]["required"]) == sfsf.SAML_KEYS
-    assert connection["properties"]["name"]["pattern"] == sfsf.NAME_PATTERN.pattern
-    assert connection["properties"]["name"]["maxLength"] == sfsf.MAX_NAME
+    assert connection["if"]["properties"]["type"]["const"] == outbound.SAML_BEARER
+    assert tuple(connection["then"]["required"]) == outbound.SAML_KEYS
+    assert connection["properties"]["name"]["pattern"] == NAME_PATTERN.pattern
+    assert connection["properties"]["name"]["maxLength"] == MAX_NAME
     lifetime = connection["properties"]["token-lifetime"]["oneOf"][0]
-    assert lifetime["maximum"] == sfsf.MAX_TOKEN_LIFETIME
-    assert set(integration["properties"]) == sfsf.INTEGRATION_KEYS
-    assert tuple(integration["required"]) == sfsf.INTEGRATION_REQUIRED
+    assert lifetime["maximum"] == outbound.MAX_TOKEN_LIFETIME
+    assert set(integration["properties"]) == outbound.INTEGRATION_KEYS
+    assert tuple(integration["required"]) == outbound.INTEGRATION_REQUIRED
     assert integration["additionalProperties"] is False
 
 

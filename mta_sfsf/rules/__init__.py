@@ -1,6 +1,7 @@
 """Rule families, one module each. A rule module has ``CODES`` (code -> (severity, summary)) and
 ``check(ctx)``, which reports findings through ``ctx.report``; its docstring is its documentation.
-What the families share, and how every message is worded, is in ``common.py``.
+What the families share, and how every message is worded, is in ``common.py``; the checks the two
+``sfsf-*`` families (``sfsf``, ``outbound``) share are in ``parameter_checks.py``.
 """
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 from ..diagnostics import Diagnostic, Path, make
 from ..yaml_io import YMap, YSeq, key_loc, value_loc
-from . import extensions, neo, references, sfsf, structure
+from . import extensions, literal_secrets, neo, outbound, references, sfsf, structure
 from .common import element_of
 
-RULE_MODULES = (structure, references, extensions, neo, sfsf)
+RULE_MODULES = (structure, references, extensions, neo, literal_secrets, sfsf, outbound)
 
 
 class Context:

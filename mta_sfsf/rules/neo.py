@@ -37,30 +37,19 @@ facts come from SAP's Neo pages (``neo_types.py`` holds them as data and says wh
   ``maximum-processes``, and minimum not above maximum (N013). ``rolling-update`` and
   ``rolling-update-timeout`` need ``hcp-deployer-version`` 1.2.0 (N014). ``compression-mime-types``
   and ``compression-min-size`` only with ``compression: on`` (N015). The ``sfsf-*`` parameters and
-  ``role-provider`` are known names here; their contents are the sfsf rules' job. An empty value,
-  or one with a ``${...}``/``~{...}`` reference, is left alone: it is filled at deploy time.
+  ``role-provider`` are known names here; their contents are the sfsf and outbound rules' job. An
+  empty value, or one with a ``${...}``/``~{...}`` reference, is left alone: it is filled at
+  deploy time.
 
-On every platform: "Any sensitive data should be placed within the MTA extension descriptor".
-A non-empty literal value of a password-, secret-, token- or key-like parameter or property in the
-deployment descriptor (not in an ``.mtaext``) is an error (N020), and so is every literal inside a
-list or map under such a name (``tokens: [...]``, ``password: {value: ...}``), reported where it is
-written; the message never shows the value, and a literal that an extension descriptor overrides is
-still reported: it still sits in the file. A name is sensitive when its last word (words split at
-``-``, ``_``, ``.`` and camelCase) ends with ``password``, ``passwd``, ``pwd``, ``passphrase``,
-``secret``, ``token``, ``apikey``, ``privatekey``, ``secretkey`` or ``accesskey``, or its last two
-words are ``<q> key`` with ``q`` one of api, private, secret, access, client, signing, encryption,
-master, shared, account, subscription; a plural (``tokens``, ``api-keys``) counts too. So
-``public-key``, ``key``, ``key-store``, ``token-url`` and ``password-policy`` are not. References
-(``${...}``, ``~{...}``) and ``<placeholders>`` are fine; the ``sfsf-outbound-connections`` subtree
-is the sfsf rules' (F013).
+Literal secrets (N020) are a rule family of their own, checked on every platform.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Dict, Optional, Set, Tuple
 
-from ..diagnostics import format_path, suggest
-from ..yaml_io import YMap, YSeq, raw_text, value_loc
+from ..diagnostics import suggest
+from ..yaml_io import YMap, YSeq, raw_text
 from . import neo_types as T
 from .common import did_you_mean, has_placeholder, is_number, one_of
 
@@ -86,12 +75,8 @@ CODES = {
     "N015": ("warning", "compression-mime-types or compression-min-size without compression: on"),
     "N016": ("warning", "a Java application name that is not letters and digits, starting with a "
                         "letter, at most 30 characters (inferred from its URL)"),
-    "N020": ("error", "a literal password, secret, token or key in the deployment descriptor"),
 }
 
-SENSITIVE_HINT = ("Any sensitive data should be placed within the MTA extension descriptor: leave "
-                  "the value empty here and set it in an .mtaext, or use a reference such as "
-                  "~{resource/property}")
 QUOTE_ADVICE = ("To ensure that numeric values, such as product version and IDs, are not "
                 "automatically interpreted as numbers, always wrap them in single quotes")
 
@@ -106,7 +91,6 @@ _TYPE_NAMES = {"string": "a string", "quoted-string": "a quoted string", "boolea
 
 
 def check(ctx) -> None:
-    check_literal_secrets(ctx)
     if ctx.platform != "neo":
         return
     kind = ctx.kind
@@ -465,96 +449,3 @@ def _check_tomcat_java(ctx, parameters: YMap, path: tuple) -> None:
                       f"runtime-version {need}, not in \"{runtime}\"", path + ("java-version",),
                       hint=f"set runtime-version: '{'4' if too_old else '4.15'}', or another "
                       "java-version")
-
-
-# --- literal secrets (every platform) -----------------------------------------------------------
-
-_SECRET_ENDINGS = ("password", "passwd", "pwd", "passphrase", "secret", "token", "apikey",
-                   "privatekey", "secretkey", "accesskey")
-_KEY_QUALIFIERS = frozenset({"api", "private", "secret", "access", "client", "signing",
-                             "encryption", "master", "shared", "account", "subscription"})
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-_WORDS = re.compile(r"[-_.\s]+")
-_sensitive_cache: Dict[str, bool] = {}
-
-
-def is_sensitive_name(name: str) -> bool:
-    """Whether a parameter or property name holds a credential (see the module docs)."""
-    cached = _sensitive_cache.get(name)
-    if cached is None:
-        words = [w for w in _WORDS.split(_CAMEL.sub(r"\1-\2", name).lower()) if w]
-        cached = bool(words) and (_names_a_secret(words) or words[-1].endswith("s")
-                                  and _names_a_secret(words[:-1] + [words[-1][:-1]]))
-        if len(_sensitive_cache) < 10_000:
-            _sensitive_cache[name] = cached
-    return cached
-
-
-def _names_a_secret(words: list) -> bool:
-    return words[-1].endswith(_SECRET_ENDINGS) or (
-        len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS)
-
-
-def _is_literal(value: Any) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, (int, float)):
-        return True
-    if not isinstance(value, str):
-        return False
-    text = value.strip()
-    if not text or "${" in text or "~{" in text:
-        return False
-    return not (text.startswith("<") and text.endswith(">"))  # a template's <placeholder>
-
-
-def check_literal_secrets(ctx) -> None:
-    """Walk the deployment descriptor as written, not the merged view: a literal that an
-    extension overrides still sits in the file (and in version control)."""
-    main = ctx.descriptor.main
-    if main.kind == "mtaext" or not isinstance(main.data, YMap):
-        return  # an extension descriptor is where such values belong
-    seen: Set[int] = set()
-    stack = [(main.data, ())]
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, YMap):
-            for key, value in node.items():
-                if isinstance(value, (YMap, YSeq)):
-                    if isinstance(key, str) and is_sensitive_name(key):
-                        _report_nested_secrets(ctx, key, value, path + (key,), main.file)
-                    elif key != "sfsf-outbound-connections":
-                        stack.append((value, path + (key,)))
-                elif _sensitive_cache.get(key, True) and is_sensitive_name(key) \
-                        and _is_literal(value) \
-                        and value_loc(node, key).file == main.file:
-                    _report_named(ctx, "N020", node, key, f"\"{key}\" has a literal value in "
-                                  "the deployment descriptor", path + (key,), hint=SENSITIVE_HINT)
-        elif isinstance(node, YSeq):
-            for index, item in enumerate(node):
-                if isinstance(item, (YMap, YSeq)):
-                    stack.append((item, path + (index,)))
-
-
-def _report_nested_secrets(ctx, name: str, top: Any, top_path: tuple, file: str) -> None:
-    """Every literal inside the list or map under the secret-like ``name``, where it is written
-    (its own walk: an aliased node seen elsewhere under a harmless name still counts here)."""
-    seen: Set[int] = set()
-    stack = [(top, top_path)]
-    while stack:  # iterative: the nesting depth is the author's
-        node, path = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        entries = node.items() if isinstance(node, YMap) else enumerate(node)
-        for key, value in entries:
-            if isinstance(value, (YMap, YSeq)):
-                stack.append((value, path + (key,)))
-            elif _is_literal(value) and value_loc(node, key).file == file:
-                inside = format_path(path[len(top_path) - 1:] + (key,))
-                _report_named(ctx, "N020", node, key, f"\"{name}\" has a literal value in the "
-                              f"deployment descriptor (at {inside})", path + (key,),
-                              hint=SENSITIVE_HINT)

@@ -47,8 +47,9 @@ DEPRECATED_PARAMETERS = ("sfsf-home-page-tiles", "sfsf-tiles")
 # "<untyped>" resource.
 RESOURCE_TYPES = ("com.sap.hcp.persistence",)
 
-# Parameters whose contents rules/sfsf.py checks on the module types it covers; there they are
-# only known names here (on com.sap.hcp.html5 the table's types are checked here).
+# Parameters whose contents rules/sfsf.py and rules/outbound.py check on the module types they
+# cover; there they are only known names here (on com.sap.hcp.html5 the table's types are checked
+# here).
 SFSF_OWNED = ("role-provider", "sfsf-idp-access", "sfsf-connections", "sfsf-outbound-connections",
               "sfsf-home-page-tiles", "sfsf-tiles")
 SFSF_CHECKED_TYPES = ("com.sap.java", "java.tomcat")

@@ -1,0 +1,125 @@
+"""Literal secrets in the deployment descriptor, on every platform. SAP's Neo documentation: "Any
+sensitive data should be placed within the MTA extension descriptor".
+
+A non-empty literal value of a password-, secret-, token- or key-like parameter or property in the
+deployment descriptor (not in an ``.mtaext``) is an error (N020), and so is every literal inside a
+list or map under such a name (``tokens: [...]``, ``password: {value: ...}``), reported where it is
+written; the message never shows the value, and a literal that an extension descriptor overrides is
+still reported: it still sits in the file. A name is sensitive when its last word (words split at
+``-``, ``_``, ``.`` and camelCase) ends with ``password``, ``passwd``, ``pwd``, ``passphrase``,
+``secret``, ``token``, ``apikey``, ``privatekey``, ``secretkey`` or ``accesskey``, or its last two
+words are ``<q> key`` with ``q`` one of api, private, secret, access, client, signing, encryption,
+master, shared, account, subscription; a plural (``tokens``, ``api-keys``) counts too. So
+``public-key``, ``key``, ``key-store``, ``token-url`` and ``password-policy`` are not. References
+(``${...}``, ``~{...}``) and ``<placeholders>`` are fine; the ``sfsf-outbound-connections`` subtree
+is the outbound rules' (F013).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Set
+
+from ..diagnostics import format_path
+from ..yaml_io import YMap, YSeq, value_loc
+
+CODES = {
+    "N020": ("error", "a literal password, secret, token or key in the deployment descriptor"),
+}
+
+SENSITIVE_HINT = ("Any sensitive data should be placed within the MTA extension descriptor: leave "
+                  "the value empty here and set it in an .mtaext, or use a reference such as "
+                  "~{resource/property}")
+
+_SECRET_ENDINGS = ("password", "passwd", "pwd", "passphrase", "secret", "token", "apikey",
+                   "privatekey", "secretkey", "accesskey")
+_KEY_QUALIFIERS = frozenset({"api", "private", "secret", "access", "client", "signing",
+                             "encryption", "master", "shared", "account", "subscription"})
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_WORDS = re.compile(r"[-_.\s]+")
+_sensitive_cache: Dict[str, bool] = {}
+
+
+def is_sensitive_name(name: str) -> bool:
+    """Whether a parameter or property name holds a credential (see the module docs)."""
+    cached = _sensitive_cache.get(name)
+    if cached is None:
+        words = [w for w in _WORDS.split(_CAMEL.sub(r"\1-\2", name).lower()) if w]
+        cached = bool(words) and (_names_a_secret(words) or words[-1].endswith("s")
+                                  and _names_a_secret(words[:-1] + [words[-1][:-1]]))
+        if len(_sensitive_cache) < 10_000:
+            _sensitive_cache[name] = cached
+    return cached
+
+
+def _names_a_secret(words: list) -> bool:
+    return words[-1].endswith(_SECRET_ENDINGS) or (
+        len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS)
+
+
+def _is_literal(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not text or "${" in text or "~{" in text:
+        return False
+    return not (text.startswith("<") and text.endswith(">"))  # a template's <placeholder>
+
+
+def check(ctx) -> None:
+    """Walk the deployment descriptor as written, not the merged view: a literal that an
+    extension overrides still sits in the file (and in version control)."""
+    main = ctx.descriptor.main
+    if main.kind == "mtaext" or not isinstance(main.data, YMap):
+        return  # an extension descriptor is where such values belong
+    seen: Set[int] = set()
+    stack = [(main.data, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            for key, value in node.items():
+                if isinstance(value, (YMap, YSeq)):
+                    if isinstance(key, str) and is_sensitive_name(key):
+                        _report_nested_secrets(ctx, key, value, path + (key,), main.file)
+                    elif key != "sfsf-outbound-connections":
+                        stack.append((value, path + (key,)))
+                elif _sensitive_cache.get(key, True) and is_sensitive_name(key) \
+                        and _is_literal(value) \
+                        and value_loc(node, key).file == main.file:
+                    _report(ctx, node, key, f"\"{key}\" has a literal value in the deployment "
+                            "descriptor", path + (key,))
+        elif isinstance(node, YSeq):
+            for index, item in enumerate(node):
+                if isinstance(item, (YMap, YSeq)):
+                    stack.append((item, path + (index,)))
+
+
+def _report_nested_secrets(ctx, name: str, top: Any, top_path: tuple, file: str) -> None:
+    """Every literal inside the list or map under the secret-like ``name``, where it is written
+    (its own walk: an aliased node seen elsewhere under a harmless name still counts here)."""
+    seen: Set[int] = set()
+    stack = [(top, top_path)]
+    while stack:  # iterative: the nesting depth is the author's
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        entries = node.items() if isinstance(node, YMap) else enumerate(node)
+        for key, value in entries:
+            if isinstance(value, (YMap, YSeq)):
+                stack.append((value, path + (key,)))
+            elif _is_literal(value) and value_loc(node, key).file == file:
+                inside = format_path(path[len(top_path) - 1:] + (key,))
+                _report(ctx, node, key, f"\"{name}\" has a literal value in the deployment "
+                        f"descriptor (at {inside})", path + (key,))
+
+
+def _report(ctx, container: Any, key: Any, message: str, path: tuple) -> None:
+    """N020, with the message led by the element (``module "app": ...``)."""
+    ctx.report("N020", container, key, ctx.named(path, message), path, hint=SENSITIVE_HINT)
