@@ -32,10 +32,12 @@ EXPECTED_ERRORS = {
     "mtad/003.yaml": [("R001", 10, 15)],
     # the approuter references ~{srv-binding/...} but requires the module, not srv-binding
     "mtad/005.yaml": [("R002", 31, 12), ("R002", 34, 12)],
+    # the typo "memroy" in three modules: the deployer ignores it, memory stays the default
+    "mtad/012.yaml": [("S011", 11, 7), ("S011", 24, 7), ("S011", 39, 7)],
     # "requires:" followed by a scalar, not a list
     "mtad/015.yaml": [("S002", 10, 7)],
-    # requires "ui5" and "dev602-db", which nothing provides
-    "mtad/018.yaml": [("R001", 17, 15), ("R001", 33, 15)],
+    # requires "ui5" and "dev602-db", which nothing provides; "config_path" for "config-path"
+    "mtad/018.yaml": [("R001", 17, 15), ("R001", 33, 15), ("S011", 49, 7)],
     # a schema v1 test file of the deployer: no _schema-version, requires as plain strings
     "mtad/035.yaml": [("S001", 1, 1), ("S002", 7, 16), ("S002", 7, 21), ("S002", 18, 16)],
     # a parser test file of the deployer: the hook requires "plugin-provider", which is nowhere

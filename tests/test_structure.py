@@ -178,3 +178,22 @@ def test_hints_share_one_did_you_mean_form():
              if d.hint and "mean" in d.hint and d.code[0] in "SRNF"]
     assert len(hints) >= 15
     assert all(_DID_YOU_MEAN.search(hint) for hint in hints), hints
+
+
+@pytest.mark.parametrize("name, meant", [
+    ("memroy", "memory"), ("config_path", "config-path"), ("Disk_Quota", "disk-quota"),
+    ("disk-qouta", "disk-quota"), ("instnaces", "instances"), ("buildpak", "buildpack"),
+    ("service-plann", "service-plan"), ("service-key", None), ("port2", None), ("hostss", None),
+    ("my-memory", None), ("timeout", None), ("instance-count", None),
+])
+def test_a_misspelt_deployer_parameter_is_recognised(name, meant):
+    from mta_sfsf.rules.misspelt_parameters import DEPLOYER_PARAMETERS, meant_parameter
+
+    assert meant_parameter(name, DEPLOYER_PARAMETERS) == meant
+
+
+def test_misspelt_parameters_are_not_checked_on_neo(check):
+    source = ("_schema-version: '3.1'\nID: a\nversion: 1.0.0\nparameters:\n"
+              "  hcp-deployer-version: '1.2.0'\nmodules:\n  - name: m\n    type: com.sap.java\n"
+              "    parameters:\n      name: app\n      memroy: 1G\n")
+    assert "S011" not in {code for code, *_ in check(source)}
