@@ -52,6 +52,8 @@ EXPECTED_ERRORS = {
     "mtad/049.yaml": [("R001", 31, 15)],
     # mbt test data: requires "assembly-uaa"; the resource is "mta-assembly-uaa"
     "mtad/050.yaml": [("R001", 10, 15), ("R001", 20, 15)],
+    # module-level "memory: 1024M": a parameter beside parameters, which the deployer ignores
+    "mtad/041.yaml": [("S012", 9, 5)],
     # _schema-version "1.0": the deployer supports 2.x and 3.x only
     "mtad/058.yaml": [("S007", 2, 18)],
     # cloud-mta's negative test: "parameters: abc" (type1 is a warning, see below)
@@ -79,7 +81,6 @@ EXPECTED_WARNINGS = {
     "mtad/046.yaml": [("N016", 13, 14)],
     "mtad/057.yaml": [("N016", 13, 14)],
     "mtad/001.yaml": [("S010", 2, 10)],  # version '1.0' is not semantic versioning
-    "mtad/041.yaml": [("S006", 9, 5)],  # module-level memory: belongs under parameters
     "mta/002.yaml": [("S010", 3, 10)],  # version "v1"
     "mta/005.yaml": [("S006", 10, 5)],  # a CI pipeline configuration inside a module
     "mta/014.yaml": [("S006", 30, 4)],  # type1

@@ -48,6 +48,7 @@ CODES = {
     "S008": ("warning", "a _schema-version minor version the deployer does not know"),
     "S009": ("error", "a version the deployer cannot parse"),
     "S010": ("warning", "a version that is not semantic versioning (MAJOR.MINOR.PATCH)"),
+    "S012": ("error", "a deployer parameter written beside parameters instead of under them"),
 }
 
 _NOT_IN_NAMES = re.compile(r"[^A-Za-z0-9_\-\.]")  # the first character a name may not hold
@@ -341,9 +342,13 @@ def _unknown_key(ctx, node: YMap, key: str, path: tuple, spec: Spec, kind: str,
                    "descriptor (mta.yaml); the deployer ignores it"), path + (key,),
                    hint="remove it, or move the file to mta.yaml", at_key=True)
         return
+    if key in _PARAMETER_LIKE.get(kind, ()):
+        # memory: 1G beside parameters is lost without a word; the app gets the default.
+        ctx.report("S012", node, key, f"{owner}: \"{key}\" is a parameter, written as a {kind} "
+                   "key; the deployer ignores it here", path + (key,),
+                   hint=f"move \"{key}\" under parameters", at_key=True)
+        return
     hint = did_you_mean(key, spec)
-    if hint is None and kind == "module" and key in _MODULE_PARAMETER_LIKE:
-        hint = f"move \"{key}\" under parameters: it is a parameter"
     ctx.report("S006", node, key, f"{owner}: unknown key \"{key}\"; the deployer ignores it",
                path + (key,), hint=hint or "remove it, or check its spelling", at_key=True)
 
@@ -355,8 +360,14 @@ ELEMENT_LABELS = {"module": "module", "resource": "resource", "requires": "requi
                   "hook": "hook", "type": "type", "ext-module": "module",
                   "ext-resource": "resource", "ext-dependency": "dependency", "ext-hook": "hook",
                   "include": "include"}
-_MODULE_PARAMETER_LIKE = {"memory", "disk-quota", "instances", "buildpack", "command", "host",
-                          "domain", "routes", "health-check-type", "stack"}
+# Deployer parameters that people write as keys of the element itself.
+_PARAMETER_LIKE = {
+    "module": {"memory", "disk-quota", "instances", "buildpack", "buildpacks", "command", "host",
+               "hosts", "domain", "domains", "routes", "health-check-type", "stack", "no-route",
+               "no-start", "app-name"},
+    "resource": {"service", "service-plan", "service-name", "config", "config-path",
+                 "service-tags"},
+}
 
 
 def _unique(ctx, owner: str, kind: str, key: str, item: YMap, path: tuple, seen: Dict,
