@@ -27,3 +27,18 @@ def check(tmp_path):
         return [(d.code, d.line, d.column, d.path) for d in diagnostics]
 
     return run
+
+
+def run_cli(capsys, *argv: str, crash_expected: bool = False):
+    """``mta-sfsf *argv`` in process -> (exit code, stdout, stderr); a crash (exit 3, a
+    traceback) fails the test unless ``crash_expected``."""
+    from mta_sfsf.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err, err
+    assert crash_expected or "internal error" not in err, err
+    return code, out, err

@@ -15,7 +15,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, run_cli
 
 from mta_sfsf.cli import main
 
@@ -38,17 +38,7 @@ def ws(tmp_path, monkeypatch):
 @pytest.fixture
 def cli(ws, capsys):
     """``cli(*argv)`` -> (exit code, stdout, stderr), in process; asserts it did not crash."""
-
-    def run(*argv: str):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err and "internal error" not in err, err
-        return code, out, err
-
-    return run
+    return lambda *argv: run_cli(capsys, *argv)
 
 
 def spawn(*argv: str, stdin=None, limit_memory: int = 0, timeout: float = SUBPROCESS_TIMEOUT):

@@ -13,9 +13,8 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, run_cli
 
-from mta_sfsf.cli import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 MAIN_JOB = ["expand", "sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext", "-o", "out",
@@ -37,16 +36,7 @@ def scratch(tmp_path, monkeypatch):
 @pytest.fixture
 def cli(scratch, capsys):
     """``cli(*argv)`` -> (exit code, stdout, stderr), through the console script's entry point."""
-
-    def run(*argv: str):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse's usage errors
-            code = exc.code
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
+    return lambda *argv: run_cli(capsys, *argv)
 
 
 def _sample_without_extension_warning() -> str:
@@ -377,14 +367,14 @@ def test_exit_2_for_usage_errors_and_unreadable_inputs(cli, scratch):
     assert code == 2 and err.splitlines()[-1].startswith("mta-sfsf: error: cannot write afile/sub")
 
 
-def test_exit_3_is_one_line_without_a_traceback_and_writes_nothing(cli, scratch, monkeypatch):
+def test_exit_3_is_one_line_without_a_traceback_and_writes_nothing(capsys, scratch, monkeypatch):
     import mta_sfsf.expand
 
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("secret-looking text that must not be shown")
 
     monkeypatch.setattr(mta_sfsf.expand, "build_outputs", broken)
-    code, out, err = cli(*MAIN_JOB)
+    code, out, err = run_cli(capsys, *MAIN_JOB, crash_expected=True)
     assert code == 3
     last = err.splitlines()[-1]
     assert last.startswith("mta-sfsf: internal error (ZeroDivisionError at ")
