@@ -91,8 +91,9 @@ def raw_text(container: YMap, key: str) -> str:
 def decode(data: bytes, file: str) -> Tuple[Optional[str], List[Diagnostic]]:
     """UTF-8 (an optional BOM is dropped) or a clear refusal with the place of the first bad byte."""
     if len(data) > MAX_BYTES:
-        return None, [make("Y003", Loc(file, 1, 1), f"input is {len(data):,} bytes; the limit is "
-                           f"{MAX_BYTES:,} bytes")]
+        # Only MAX_BYTES + 1 bytes are ever read: the true size is unknown, and unneeded.
+        return None, [make("Y003", Loc(file, 1, 1), f"input is larger than the {MAX_BYTES:,}-byte "
+                           "limit")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):

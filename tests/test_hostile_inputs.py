@@ -1,8 +1,6 @@
 """Inputs a CI system will meet, on purpose or not. Each must end with a clear message (file:line:col
-and key path for a descriptor) and the documented exit code: never a traceback, never a hang.
-
-A test marked ``xfail(strict=True)`` documents a known fault: it fails today and will start
-"passing" (and so fail the suite) when the fault is fixed: then remove the mark.
+and key path for a descriptor) and the documented exit code: never a traceback, never a hang. A fault found here is kept as a
+test marked ``xfail(strict=True)`` until it is fixed.
 """
 from __future__ import annotations
 

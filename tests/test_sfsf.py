@@ -227,6 +227,12 @@ def test_token_lifetime_refused(value):
         outbound.token_lifetime_seconds(value)
 
 
+def test_a_huge_token_lifetime_gets_the_users_message_not_pythons():
+    with pytest.raises(ValueError) as refused:
+        outbound.token_lifetime_seconds("9" * 5000 + "d")
+    assert str(refused.value).startswith("must be a number of seconds")
+
+
 @pytest.mark.parametrize("endpoint, ok", [
     ("/api/events", True), ("${default-url}", True), ("${default-url}/api/e", True),
     ("${default-url}?a=1", True), ("https://app.example.com/e", True),
