@@ -134,7 +134,7 @@ def phases(path: Path, extensions: List[str], repeat: int) -> Dict[str, float]:
     """Median in-process seconds of each phase of validate."""
     from mta_sfsf import rules
     from mta_sfsf.descriptor import Descriptor, Document, kind_of, read_bytes, read_extensions
-    from mta_sfsf.rules import extensions as ext_rules
+    from mta_sfsf import chain
     from mta_sfsf.rules.neo import detect_platform
     from mta_sfsf.yaml_io import decode, load_text
 
@@ -150,8 +150,8 @@ def phases(path: Path, extensions: List[str], repeat: int) -> Dict[str, float]:
         main = Document(name, text, tree, kind_of(name, tree))
         out: list = []
         merged = tree
-        for ext in ext_rules.order_chain(main, exts, out):
-            merged = ext_rules.merge(merged, ext, main, out)
+        for ext in chain.order_chain(main, exts, out):
+            merged = chain.merge(merged, ext, main, out)
         merge_done = time.perf_counter()
         descriptor = Descriptor(main, merged=merged)
         rules.run(descriptor, detect_platform(merged))

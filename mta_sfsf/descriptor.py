@@ -12,7 +12,7 @@ from typing import Any, List, Optional
 
 from .diagnostics import Diagnostic, Loc, make
 from .errors import InputError
-from .rules import extensions as ext_rules
+from . import chain
 from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text, value_loc
 
 MTAR_DESCRIPTOR = "META-INF/mtad.yaml"
@@ -178,10 +178,10 @@ def load(path: str, extension_paths: List[str] = (), main: Optional[tuple] = Non
     descriptor.diagnostics.extend(problems)
     if document.data is None:
         return descriptor
-    descriptor.extensions = ext_rules.order_chain(document, extension_docs,
+    descriptor.extensions = chain.order_chain(document, extension_docs,
                                                   descriptor.diagnostics)
     merged = document.data
     for ext in descriptor.extensions:
-        merged = ext_rules.merge(merged, ext, document, descriptor.diagnostics)
+        merged = chain.merge(merged, ext, document, descriptor.diagnostics)
     descriptor.merged = merged
     return descriptor

@@ -80,10 +80,12 @@ _ALL: dict = {}
 
 
 def all_codes() -> dict:
-    """Every known code, gathered once from the rule modules."""
+    """Every known code, gathered once: reading, the extension chain, the rule modules, the plan."""
     if not _ALL:
+        from .chain import CODES as chain_codes
         from .rules import RULE_MODULES
         _ALL.update(CODES)
+        _ALL.update(chain_codes)
         for module in RULE_MODULES:
             _ALL.update(module.CODES)
         _ALL.update(__import__("mta_sfsf.plan", fromlist=["CODES"]).CODES)  # expand's plan warnings

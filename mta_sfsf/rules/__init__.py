@@ -9,12 +9,11 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 from ..diagnostics import Diagnostic, Path, make
 from ..yaml_io import YMap, YSeq, key_loc, value_loc
-from . import (extensions, literal_secrets, misspelt_parameters, neo, outbound, references,
-               sfsf, structure)
+from . import (literal_secrets, misspelt_parameters, neo, outbound, references, sfsf,
+               structure)
 from .common import element_of
 
-RULE_MODULES = (structure, references, extensions, misspelt_parameters, neo, literal_secrets, sfsf,
-                outbound)
+RULE_MODULES = (structure, references, misspelt_parameters, neo, literal_secrets, sfsf, outbound)
 
 
 class Context:

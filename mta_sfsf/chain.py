@@ -1,5 +1,6 @@
-"""Extension descriptors (``.mtaext``): the chain and the merge, with the MTA deployer's rules and,
-where it has them, its words.
+"""Extension descriptors (``.mtaext``): the chain and the merge that build the deployer's view of a
+descriptor, with the MTA deployer's rules and, where it has them, its words. The X codes are
+found here, while the view is built; the rule families then check the view.
 
 - Each extension descriptor names its parent in ``extends``; together they form one chain that
   starts at the deployment descriptor's ``ID``. Two extending the same parent are an error (X001),
@@ -23,8 +24,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..diagnostics import Diagnostic, Path, make, suggest
-from ..yaml_io import YMap, YSeq, key_loc, raw_text, value_loc
+from .diagnostics import Diagnostic, Path, make, suggest
+from .yaml_io import YMap, YSeq, key_loc, raw_text, value_loc
 
 CODES = {
     "X001": ("error", "two extension descriptors extend the same parent"),
@@ -55,11 +56,6 @@ _ELEMENTS: Dict[str, tuple] = {
     "provided dependency": (("name", "parameters", "properties"), {}),
     "hook": (("name", "parameters", "requires"), {"requires": "required dependency"}),
 }
-
-
-def check(ctx) -> None:
-    """All extension faults are found while ordering and merging (see ``merge``)."""
-    return None
 
 
 # --- the chain -------------------------------------------------------------------------------
