@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Dict, List, Optional, TextIO, Tuple, Union
+from typing import BinaryIO, Dict, Iterator, List, Optional, TextIO, Tuple, Union
 
 from . import edit, landscape, mtar_rewrite, outbound
-from .descriptor import MTAR_DESCRIPTOR, Descriptor, read_bytes
+from .descriptor import MTAR_DESCRIPTOR, Descriptor, descriptor_in, read_bytes
 from .errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
 from .report import REPORTERS
@@ -123,7 +125,8 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     account = landscape.normalize_account(options.account)
     if options.templates and not Path(options.templates).is_dir():
         raise UsageError(f"--templates {options.templates}: not a folder")
-    descriptor, diagnostics = check(options.path, options.extensions, options.platform)
+    raw, descriptor, diagnostics = _check_keeping_bytes(options)
+    _refuse_other_kinds(options.path, descriptor)
     files = 1 + len(dict.fromkeys(options.extensions))  # as validate counts the files it read
     if exit_code(diagnostics, strict=False) or descriptor.merged is None:
         REPORTERS[options.format](diagnostics, files, out, err)
@@ -138,7 +141,7 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
         return 1
 
     old_text, new_text = deployable_text(descriptor, options.mode)
-    outputs = build_outputs(options, descriptor, plan, old_text, new_text)
+    outputs = build_outputs(options, descriptor, plan, old_text, new_text, raw)
     targets = {name: os.path.join(options.outdir, name) for name in outputs}
     _refuse_overwriting_inputs(options, targets.values())
 
@@ -211,12 +214,14 @@ def removal_paths(data: object, mode: str) -> List[tuple]:
 
 
 def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, old_text: str,
-                  new_text: str) -> Dict[str, Output]:
+                  new_text: str, raw: Optional[bytes] = None) -> Dict[str, Output]:
+    """The outputs by file name. ``raw``: the descriptor's bytes as read, when they cannot be
+    read again (standard input)."""
     from .render import render, runbook_context
 
     outputs: Dict[str, Output] = {}
     name = _descriptor_output_name(options.path)
-    outputs[name] = _descriptor_bytes(options.path, descriptor, old_text, new_text)
+    outputs[name] = _descriptor_bytes(options.path, descriptor, old_text, new_text, raw)
     outputs[PLAN_FILE] = plan.to_json().encode("utf-8")
     runbook = render(RUNBOOK_TEMPLATE, runbook_context(plan.as_dict()), options.templates)
     outputs[RUNBOOK_FILE] = runbook.encode("utf-8")
@@ -229,11 +234,11 @@ def _descriptor_output_name(path: str) -> str:
     return DESCRIPTOR_FILE
 
 
-def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text: str) -> Output:
-    if path == "-":
-        return new_text.encode("utf-8")
+def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text: str,
+                      raw: Optional[bytes]) -> Output:
     if descriptor.main.archive is None:
-        raw = read_bytes(path)[1]
+        if raw is None:
+            raw = read_bytes(path)[1]
         if new_text == old_text:
             return raw
         return (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
@@ -244,9 +249,53 @@ def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text
     return RewrittenArchive(path, (BOM if old.startswith(BOM) else b"") + new_text.encode("utf-8"))
 
 
+def _check_keeping_bytes(options: ExpandOptions) -> Tuple[Optional[bytes], Descriptor, list]:
+    """``check``, plus the bytes of standard input as read: they cannot be read twice, and the
+    decoded text has lost any byte-order mark (None for a file: it is read again when needed)."""
+    if options.path != "-":
+        return (None,) + check(options.path, options.extensions, options.platform)
+    raw = read_bytes("-")[1]
+    with _stdin_replaying(raw):
+        return (raw,) + check(options.path, options.extensions, options.platform)
+
+
+@contextmanager
+def _stdin_replaying(data: bytes) -> Iterator[None]:
+    """Standard input that gives ``data`` again, so the reader sees exactly what was read."""
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def _refuse_other_kinds(path: str, descriptor: Descriptor) -> None:
+    """Only a deployment descriptor becomes the deployable one: an extension descriptor or a
+    development descriptor written out as ``mtad.yaml`` would not deploy (and may hold secrets)."""
+    kind, shown = descriptor.main.kind, descriptor.main.file
+    if kind == "mtaext":
+        raise UsageError(f"{shown} is an extension descriptor; pass the deployment descriptor "
+                         f"(mtad.yaml or the .mtar) as PATH and this one with -e "
+                         f"{path if path != '-' else 'FILE'}")
+    if kind != "mtad":
+        raise UsageError(f"{shown} is a development descriptor (mta.yaml); build the MTA archive "
+                         "(mbt build) and pass the .mtar, or its META-INF/mtad.yaml")
+
+
+def _files_read(path: str) -> Optional[str]:
+    """The file actually read for ``path``: a folder's descriptor, else the file (or archive)."""
+    if path == "-":
+        return None
+    if os.path.isdir(path):
+        found = descriptor_in(Path(path))
+        return str(found) if found is not None else None
+    return path
+
+
 def _refuse_overwriting_inputs(options: ExpandOptions, targets) -> None:
-    inputs = [options.path] + list(options.extensions)
-    real_inputs = {os.path.realpath(p) for p in inputs if p != "-"}
+    inputs = [_files_read(p) for p in [options.path] + list(options.extensions)]
+    real_inputs = {os.path.realpath(p) for p in inputs if p is not None}
     for target in targets:
         if os.path.realpath(target) in real_inputs:
             raise UsageError(f"{target} is an input; choose another output folder (-o)")
