@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from .diagnostics import Loc
+from .rules.common import label
 from .rules.outbound import SAML_BEARER, token_lifetime_seconds
 from .rules.parameter_checks import SFSF_MODULE_TYPES
 from .secrets import env_name, walk
@@ -51,6 +52,10 @@ class Integration:
     loc: Optional[Loc] = None  # the list item, for diagnostics
     path: Tuple[Any, ...] = ()  # its key path in the descriptor
 
+    @property
+    def label(self) -> str:
+        return f'integration "{self.name}"'
+
 
 @dataclass
 class Connection:
@@ -77,6 +82,7 @@ class Connection:
     path: Tuple[Any, ...] = ()  # the list item's key path in the descriptor
     list_loc: Optional[Loc] = None  # where the sfsf-outbound-connections list is written
     parameters_loc: Optional[Loc] = None  # the module's parameters, where ``name`` belongs
+    module_label: str = ""  # ``module "app"`` (``modules[3]`` without a name), for messages
 
     @property
     def saml(self) -> bool:
@@ -84,10 +90,17 @@ class Connection:
 
     @property
     def effective_client_name(self) -> str:
+        """The OAuth client's name: ``client-name``, else the connection's name."""
         return self.client_name or self.name
 
+    @property
+    def label(self) -> str:
+        """``module "app", outbound connection "c"``, as every finding names it."""
+        return f'{self.module_label}, outbound connection "{self.name}"'
 
-def _text(value: Any) -> Optional[str]:
+
+def _scalar_text(value: Any) -> Optional[str]:
+    """A string, or a number's text; None for a boolean, null, mapping or list."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (str, int, float)):
@@ -135,7 +148,9 @@ def parse(merged: Any, main_file: str) -> List[Connection]:
     """Every well-formed connection of the merged descriptor, in document order."""
     connections: List[Connection] = []
     for module_index, module, entries in modules_with_connections(merged):
-        module_name = _text(module.get("name")) or f"modules[{module_index}]"
+        module_name = _scalar_text(module.get("name")) or f"modules[{module_index}]"
+        module_label = label("module", module, f"modules[{module_index}]") if isinstance(
+            module, YMap) else f"modules[{module_index}]"
         parameters = module["parameters"]
         from_extension = value_loc(parameters, PARAMETER).file != main_file
         if not isinstance(entries, list):
@@ -143,31 +158,32 @@ def parse(merged: Any, main_file: str) -> List[Connection]:
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 continue
-            name, kind = _text(entry.get("name")), _text(entry.get("type"))
+            name, kind = _scalar_text(entry.get("name")), _scalar_text(entry.get("type"))
             if not name or not kind:
                 continue
             loc = value_loc(entries, index) if isinstance(entries, YSeq) else Loc(main_file, 1, 1)
             path = ("modules", module_index, "parameters", PARAMETER, index)
             connection = Connection(
                 name=name, type=kind, module=module_name,
-                module_type=_text(module.get("type")) or "", module_index=module_index,
-                index=index, loc=loc, application=_text(parameters.get("name")),
-                client_name=_text(entry.get("client-name")),
-                client_id=_text(entry.get("client-id")),
-                token_lifetime=_text(entry.get("token-lifetime")),
+                module_type=_scalar_text(module.get("type")) or "", module_index=module_index,
+                index=index, loc=loc, application=_scalar_text(parameters.get("name")),
+                client_name=_scalar_text(entry.get("client-name")),
+                client_id=_scalar_text(entry.get("client-id")),
+                token_lifetime=_scalar_text(entry.get("token-lifetime")),
                 token_lifetime_seconds=lifetime_seconds(entry.get("token-lifetime")),
-                token_url=_text(entry.get("token-url")),
-                subject_name_id=_text(entry.get("subject-name-id")),
-                subject_name_id_format=_text(entry.get("subject-name-id-format")),
+                token_url=_scalar_text(entry.get("token-url")),
+                subject_name_id=_scalar_text(entry.get("subject-name-id")),
+                subject_name_id_format=_scalar_text(entry.get("subject-name-id-format")),
                 keys=tuple(str(k) for k in entry.keys()),
                 set_by_extension=from_extension, path=path,
                 list_loc=value_loc(parameters, PARAMETER),
                 parameters_loc=_loc(module, "parameters"),
+                module_label=module_label,
             )
             mapping = entry.get("assertion-attributes-mapping")
             if isinstance(mapping, dict):
                 connection.assertion_attributes_mapping = {
-                    str(k): str(v) for k, v in mapping.items() if _text(v) is not None}
+                    str(k): str(v) for k, v in mapping.items() if _scalar_text(v) is not None}
             if "client-secret" in entry:
                 connection.client_secret = _secret(merged, module, module_name, name,
                                                    entry.get("client-secret"))
@@ -187,13 +203,15 @@ def _integrations(value: Any, path: Tuple[Any, ...]) -> List[Integration]:
     if not isinstance(value, list):
         return out
     for index, item in enumerate(value):
-        if not isinstance(item, dict) or not _text(item.get("name")):
+        if not isinstance(item, dict) or not _scalar_text(item.get("name")):
             continue
         out.append(Integration(
-            name=_text(item.get("name")) or "", event=_text(item.get("event")),
-            endpoint=_text(item.get("endpoint")), description=_text(item.get("description")),
+            name=_scalar_text(item.get("name")) or "", event=_scalar_text(item.get("event")),
+            endpoint=_scalar_text(item.get("endpoint")),
+            description=_scalar_text(item.get("description")),
             fields=plain(item.get("fields")) if isinstance(item.get("fields"), dict) else None,
-            filter=_text(item.get("filter")), loc=_loc(value, index), path=path + (index,)))
+            filter=_scalar_text(item.get("filter")), loc=_loc(value, index),
+            path=path + (index,)))
     return out
 
 
@@ -209,21 +227,21 @@ def _secret(merged: Any, module: dict, module_name: str, connection: str, value:
         ref.reference = text
         ref.locator = _parameter_locator(merged, module, module_name,
                                          _PARAMETER_REF.match(text).group(1))
-    elif _text(value):
+    elif _scalar_text(value):
         # A literal: allowed only in an extension descriptor (the validator says so).
         ref.locator = ["modules", {"name": module_name}, "parameters", PARAMETER,
                        {"name": connection}, "client-secret"]
     if ref.locator is not None:
         found = walk(merged, ref.locator)
-        ref.present = _text(found) is not None and _text(found) != ""
+        ref.present = _scalar_text(found) is not None and _scalar_text(found) != ""
     return ref
 
 
 def _dependency_locator(merged: Any, module: dict, dependency: Optional[str],
                         prop: str) -> Optional[list]:
     names = [dependency] if dependency else [
-        _text(r.get("name")) for r in _list(module.get("requires"))
-        if isinstance(r, dict) and _text(r.get("name"))]
+        _scalar_text(r.get("name")) for r in _list(module.get("requires"))
+        if isinstance(r, dict) and _scalar_text(r.get("name"))]
     for name in names:
         for resource in _list(merged.get("resources")):
             if isinstance(resource, dict) and resource.get("name") == name:
@@ -235,7 +253,7 @@ def _dependency_locator(merged: Any, module: dict, dependency: Optional[str],
                 continue
             for provided in _list(other.get("provides")):
                 if isinstance(provided, dict) and provided.get("name") == name:
-                    return ["modules", {"name": _text(other.get("name"))}, "provides",
+                    return ["modules", {"name": _scalar_text(other.get("name"))}, "provides",
                             {"name": name}, "properties", prop]
     return None
 

@@ -99,7 +99,8 @@ class Plan:
         return json.dumps(self.as_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _text(data: Any, key: str) -> Optional[str]:
+def _scalar_text_at(data: Any, key: str) -> Optional[str]:
+    """``data[key]`` as text when it is a scalar other than a boolean; else None."""
     v = data.get(key) if isinstance(data, dict) else None
     return None if v is None or isinstance(v, (dict, list, bool)) else str(v)
 
@@ -118,7 +119,8 @@ class _Builder:
         self.performer = DEPLOYER if self.deployer else OPERATOR
         region = landscape.NEO_HOSTS.get(host) if host else None
         self.plan = Plan(
-            mta={"id": _text(merged, "ID"), "version": _text(merged, "version")}, mode=mode,
+            mta={"id": _scalar_text_at(merged, "ID"),
+                 "version": _scalar_text_at(merged, "version")}, mode=mode,
             landscape={"host": host, "account": account,
                        "region": region[1] if region else None,
                        "cockpit": landscape.cockpit_url(host) if host else None})
@@ -231,10 +233,8 @@ class _Builder:
                                                         "X509 Certificate")})
 
     def client_step(self, c: Connection, client_id: dict, secret: dict) -> Step:
-        if c.client_name:
-            client_name = self.name(c.client_name, None)
-        else:
-            client_name = self.name(c.name, "the connection's name")
+        client_name = self.name(c.effective_client_name,
+                                None if c.client_name else "the connection's name")
         fields = {"ID": client_id,
                   "Name": client_name,
                   "Subscription": self.subscription(c),
@@ -294,8 +294,8 @@ class _Builder:
         config = _step_id(c, "sfsf-outbound-oauth-config")
         url = self.rest_api_url(app, i)
         if not i.endpoint or not i.event:
-            self.warn("P006", i.loc or c.loc, f"integration {i.name} of connection {c.name} has "
-                      f"no {'endpoint' if not i.endpoint else 'event'}", path=i.path or c.path)
+            self.warn("P006", i.loc or c.loc, f"{c.label}, {i.label}: no "
+                      f"{'endpoint' if not i.endpoint else 'event'}", path=i.path or c.path)
         fields = {"Event": value(i.event) if i.event else placeholder("<event>", "no event given"),
                   "Destination Type": value("REST"), "Format": value("JSON"),
                   "Name": value(i.name)}
@@ -342,22 +342,23 @@ def build(merged: Any, connections: List[Connection], mode: str, host: Optional[
     for c in connections:
         if not c.application and c.module not in modules_without_name:
             modules_without_name.add(c.module)
-            builder.warn("P003", c.parameters_loc or c.loc, f"module {c.module} has no name "
+            builder.warn("P003", c.parameters_loc or c.loc, f"{c.module_label}: no \"name\" "
                          "parameter: the application URL and the Subscription are unknown",
                          hint="set parameters.name, the Java application name",
                          path=("modules", c.module_index, "parameters"))
         if c.set_by_extension and c.module not in modules_from_extension:
             modules_from_extension.add(c.module)
-            builder.warn("P005", c.list_loc or c.loc, f"sfsf-outbound-connections of module "
-                         f"{c.module} is set by an extension descriptor; expand cannot remove it "
-                         "from there, so the deployer receives it as written",
+            builder.warn("P005", c.list_loc or c.loc, f"{c.module_label}: "
+                         "\"sfsf-outbound-connections\" is set by an extension descriptor; expand "
+                         "cannot remove it from there, so the deployer receives it as written",
                          hint="keep the list in mtad.yaml and refer to secrets with "
                          "~{resource/property}", path=c.path[:-1])
         if mode == "deployer":
             ignored = [k for k in DEPLOYER_CHOSEN_KEYS if k in c.keys]
             if ignored:
-                builder.warn("P004", c.loc, f"connection {c.name}: {', '.join(ignored)} "
-                             "ignored in deployer mode; the Neo deployer chooses them",
+                keys = ", ".join(f'"{k}"' for k in ignored)
+                builder.warn("P004", c.loc, f"{c.label}: {keys} ignored in deployer mode; the "
+                             "Neo deployer chooses them",
                              hint="use --mode runbook to register the client yourself",
                              path=c.path)
         builder.connection(c)

@@ -108,8 +108,9 @@ _CONTROLS[0x09] = " "
 _MARKDOWN = re.compile(r"([\\`*_\[\]<#|~&])")
 
 
-def one_line(value: object) -> str:
-    """``value`` as text on one line, every control character neutralised."""
+def md_one_line(value: object) -> str:
+    """``value`` as text on one line for Markdown: line breaks become one space (an escape such as
+    ``\\n`` would print literally), other control characters a visible ``\\xNN``."""
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True,
                                                            ensure_ascii=False)
     return _LINE_BREAKS.sub(" ", text).translate(_CONTROLS)
@@ -117,12 +118,12 @@ def one_line(value: object) -> str:
 
 def md_inline(value: object) -> str:
     """Running Markdown text showing ``value`` literally."""
-    return _MARKDOWN.sub(r"\\\1", one_line(value))
+    return _MARKDOWN.sub(r"\\\1", md_one_line(value))
 
 
 def code(value: object, cell: bool = False) -> str:
     """A code span showing ``value`` literally, whatever backticks it holds."""
-    text = one_line(value)
+    text = md_one_line(value)
     if cell:
         text = text.replace("|", "\\|")
     if not text.strip():

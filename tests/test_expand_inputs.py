@@ -129,3 +129,11 @@ def test_plan_warnings_name_module_connection_and_integration_in_quotes():
                 "deployer mode; the Neo deployer chooses them",
         "P006": 'module "app", outbound connection "C", integration "I1": no endpoint',
     }
+
+
+def test_a_module_without_a_name_parameter_is_named_in_quotes():
+    tree, _ = load_text(WORDING.replace("      name: benefits\n", ""), "w.yaml")
+    messages = {d.code: d.message for d in build(tree, parse(tree, "w.yaml"), "runbook",
+                                                  "eu2.hana.ondemand.com", "acc").warnings}
+    assert messages["P003"] == ('module "app": no "name" parameter: the application URL and the '
+                                "Subscription are unknown")
