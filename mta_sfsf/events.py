@@ -11,8 +11,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from . import planfile
 from .http import Answer, Client
-from .planfile import Integration, Known, Placeholder
+from .planfile import Known, Placeholder, PlanIntegration
 from .secrets import Secret
+from .urls import is_loopback
 
 MAX_PAYLOAD = 1024 * 1024
 
@@ -35,7 +36,7 @@ def sample_value(source: Any) -> Any:
     return source
 
 
-def sample_event(integration: Integration) -> bytes:
+def sample_event(integration: PlanIntegration) -> bytes:
     """The JSON SuccessFactors would post, built from the integration's fields."""
     event = sample_value(integration.fields or {})
     return json.dumps(event, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -56,11 +57,12 @@ def aim(url: str, app_url: Optional[str]) -> str:
                        target.query, ""))
 
 
-def rest_url(integration: Integration, app_url: Optional[str]) -> Tuple[Optional[str], str]:
+def rest_url(integration: PlanIntegration, app_url: Optional[str]) -> Tuple[Optional[str], str]:
     """(URL to call, why not) for an integration's destination."""
     value = integration.rest_url
     if isinstance(value, Known) and isinstance(value.value, str):
-        return aim(value.value, app_url), ""
+        untrusted = "" if app_url else untrusted_app_url(value.value)
+        return (None, untrusted) if untrusted else (aim(value.value, app_url), "")
     if isinstance(value, Placeholder) and app_url:
         # A placeholder such as "<app URL>/api/events": keep the path after the last ">".
         tail = value.text.rsplit(">", 1)[-1]
@@ -68,6 +70,21 @@ def rest_url(integration: Integration, app_url: Optional[str]) -> Tuple[Optional
             return app_url.rstrip("/") + tail, ""
     return None, (f"the plan does not know the REST API URL yet ({planfile.display(value)}); "
                   "give --app-url")
+
+
+def untrusted_app_url(url: str) -> str:
+    """Why the plan's REST API URL ``url`` gets no request (and never a token), or "": only a
+    Neo application host (``<application><subaccount>.<region host>``) or loopback, so that a
+    plan changed in a pull request cannot aim events and tokens elsewhere."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""  # malformed: url_problem says so, and nothing is sent
+    if not host or is_loopback(host) or planfile.neo_subdomain(host)[1]:
+        return ""
+    return (f"the plan's REST API URL host {host!r} is not a Neo application host "
+            "(<application><subaccount>.<Neo region host>) nor a loopback address; nothing was "
+            "sent there: give --app-url if the app really is there")
 
 
 def post_event(client: Client, url: str, body: bytes, token: Optional[Secret]) -> Answer:

@@ -82,13 +82,13 @@ class Answer:
     def excerpt(self, limit: int = EXCERPT_CHARS) -> str:
         """The body on one line, shortened, without control characters (a server's escape
         sequences must not reach the user's terminal)."""
-        flat = _printable(" ".join(self.text.split()))
+        flat = one_line(" ".join(self.text.split()))
         return flat if len(flat) <= limit and not self.truncated else flat[:limit] + "..."
 
     @property
     def location(self) -> str:
         """The ``Location`` header for a message: redacted, printable, shortened; "?" if none."""
-        value = _printable(self.headers.get("Location") or "?")
+        value = one_line(self.headers.get("Location") or "?")
         return value if len(value) <= EXCERPT_CHARS else value[:EXCERPT_CHARS] + "..."
 
 
@@ -157,12 +157,6 @@ def _reason_of(exc: BaseException) -> str:
             return {"RemoteDisconnected": "the server closed the connection without answering",
                     "Connection aborted": "the connection was aborted"}.get(words, words.lower())
     return type(exc).__name__
-
-
-def _printable(text: str) -> str:
-    """Control and bidi characters escaped, as the reports do for descriptor data: a server's
-    escape sequences must not act on the user's terminal or CI log."""
-    return one_line(text)
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:
@@ -353,12 +347,12 @@ class Client:
             expires = body.get("expires_in")
             expires_in = int(expires) if isinstance(expires, (int, float)) or (
                 isinstance(expires, str) and expires.isdigit()) else None
-            token_type = _printable(str(body.get("token_type") or "Bearer"))[:40]
+            token_type = one_line(str(body.get("token_type") or "Bearer"))[:40]
             return TokenOutcome(answer, Secret(token), token_type, expires_in)
         error = body.get("error")
         description = body.get("error_description")
-        return TokenOutcome(answer, error=_printable(error)[:80] if isinstance(error, str) else "",
-                            description=_printable(redact(description))[:200]
+        return TokenOutcome(answer, error=one_line(error)[:80] if isinstance(error, str) else "",
+                            description=one_line(redact(description))[:200]
                             if isinstance(description, str) else "")
 
     def cached_token(self, token_url: str, client_id: str, secret: Secret,

@@ -8,14 +8,20 @@ traceback.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .errors import InputError
+from .landscape import NEO_HOSTS
 
 FORMAT = "mta-sfsf-plan"
 VERSION = 1
 MAX_BYTES = 10 * 1024 * 1024
+# The only environment variables a plan may point to (``secrets.env_name`` forms). A plan is
+# reviewed less carefully than code: "env": "GITHUB_TOKEN" must not make verify send that token.
+ENV_PATTERN = r"^MTA_SFSF_(CLIENT_ID|CLIENT_SECRET)_[A-Z0-9_]+$"
+_ENV = re.compile(ENV_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,7 @@ class Known:
 
 
 @dataclass(frozen=True)
-class SecretRef:
+class PlanSecret:
     """A secret the plan only points to (``{"secret": {...}}``)."""
 
     ref: Dict[str, Any]
@@ -54,7 +60,7 @@ class Placeholder:
     env: str = ""  # the environment variable that may hold the value instead
 
 
-FieldValue = Union[Known, SecretRef, Placeholder]
+FieldValue = Union[Known, PlanSecret, Placeholder]
 
 
 def format_locator(locator: Any) -> str:
@@ -70,7 +76,7 @@ def format_locator(locator: Any) -> str:
 
 
 @dataclass
-class Integration:
+class PlanIntegration:
     name: str
     step: Dict[str, Any]
     event: str
@@ -79,7 +85,7 @@ class Integration:
 
 
 @dataclass
-class Connection:
+class PlanConnection:
     name: str
     type: str
     module: str
@@ -88,7 +94,7 @@ class Connection:
     token_url: FieldValue
     client_id: FieldValue
     client_secret: FieldValue
-    integrations: List[Integration] = field(default_factory=list)
+    integrations: List[PlanIntegration] = field(default_factory=list)
 
     @property
     def client_credentials(self) -> bool:
@@ -99,14 +105,14 @@ class Connection:
 
 
 @dataclass
-class Plan:
+class LoadedPlan:
     path: str
     data: Dict[str, Any]
     host: str
     account: str
-    connections: List[Connection]
+    connections: List[PlanConnection]
 
-    def connection(self, name: str) -> Connection:
+    def connection(self, name: str) -> PlanConnection:
         for conn in self.connections:
             if conn.name == name:
                 return conn
@@ -114,7 +120,7 @@ class Plan:
         raise InputError(f"{self.path}: no connection named {name!r} (the plan has: {known})")
 
 
-def read(path: str) -> Plan:
+def read(path: str) -> LoadedPlan:
     """Read and check a plan file; raise ``InputError`` for anything that is not a usable plan."""
     hint = "is it the plan.json written by mta-sfsf expand?"
     return parse(read_json(path, MAX_BYTES, hint)[1], path)
@@ -145,7 +151,7 @@ def _require(cond: bool, path: str, message: str) -> None:
         raise InputError(f"{path}: {message}")
 
 
-def parse(data: Any, path: str = "plan.json") -> Plan:
+def parse(data: Any, path: str = "plan.json") -> LoadedPlan:
     _require(isinstance(data, dict) and data.get("format") == FORMAT, path,
              f'not an mta-sfsf plan ("format" must be "{FORMAT}"); write one with mta-sfsf expand')
     version = data.get("version")
@@ -170,12 +176,18 @@ def parse(data: Any, path: str = "plan.json") -> Plan:
     _require(isinstance(connections, list) and all(isinstance(c, dict) for c in connections),
              path, '"connections" must be a list of objects')
     landscape = data.get("landscape") if isinstance(data.get("landscape"), dict) else {}
+    for key in ("host", "account"):
+        _require(isinstance(landscape.get(key) or "", str), path,
+                 f"landscape.{key} must be a string")
     reader = _Reader(path, by_id)
-    for step in steps:  # every field value well-formed, every "from" pointing somewhere
+    for step in steps:  # every value well-formed, every "from" pointing somewhere
         for label, raw in (step.get("fields") or {}).items():
             reader.form(raw, f"{step['id']}.fields.{label}")
-    plan = Plan(path, data, str(landscape.get("host") or ""), str(landscape.get("account") or ""),
-                [])
+        outputs = step.get("outputs")
+        for name, raw in (outputs.items() if isinstance(outputs, dict) else ()):
+            reader.form(raw, f"{step['id']}.outputs.{name}")
+    plan = LoadedPlan(path, data, landscape.get("host") or "", landscape.get("account") or "",
+                      [])
     for index, conn in enumerate(connections):
         plan.connections.append(reader.connection(conn, index, steps))
     return plan
@@ -200,8 +212,10 @@ class _Reader:
                      and isinstance(ref.get("locator", []), list), self.path,
                      f'{where}: a secret\'s "env" must be a variable name and its "locator" a '
                      "list")
-            return SecretRef(ref)
+            self.env(ref.get("env"), f"{where}.secret.env")
+            return PlanSecret(ref)
         if "placeholder" in value:
+            self.env(value.get("env"), f"{where}.env")
             return Placeholder(str(value["placeholder"]), str(value.get("reason") or ""),
                                str(value.get("env") or ""))
         source = value.get("from")
@@ -213,11 +227,20 @@ class _Reader:
                      "have")
             outputs = step.get("outputs") if isinstance(step.get("outputs"), dict) else {}
             name = source.get("output")
-            _require(isinstance(name, str) and name in outputs, self.path, f"{where}: step {step['id']!r} has no output "
-                     f"{name!r}")
+            _require(isinstance(name, str) and name in outputs, self.path,
+                     f"{where}: step {step['id']!r} has no output {name!r}")
             return self.form(outputs[name], f"{step['id']}.outputs.{name}", depth + 1)
         raise InputError(f"{self.path}: {where}: not a plan field value (expected value, from, "
                          "secret or placeholder)")
+
+    def env(self, name: Any, where: str) -> None:
+        """An ``env`` must be one of the tool's own variables, never any variable at all."""
+        if name in (None, ""):
+            return
+        _require(isinstance(name, str) and _ENV.fullmatch(name) is not None, self.path,
+                 f"{where}: {name!r} is not a variable mta-sfsf reads; a plan may name only "
+                 "MTA_SFSF_CLIENT_ID_<CONNECTION> or MTA_SFSF_CLIENT_SECRET_<CONNECTION> "
+                 "(upper-case letters, digits and _, as expand writes them)")
 
     def label(self, step: Optional[Dict[str, Any]], label: str) -> Optional[FieldValue]:
         if step is None:
@@ -228,7 +251,7 @@ class _Reader:
         return self.form(fields[label], f"{step['id']}.fields.{label}")
 
     def connection(self, conn: Dict[str, Any], index: int, steps: List[Dict[str, Any]]
-                   ) -> Connection:
+                   ) -> PlanConnection:
         name = conn.get("name")
         _require(isinstance(name, str) and name, self.path,
                  f'connections[{index}] needs a "name"')
@@ -242,6 +265,9 @@ class _Reader:
         client = by_kind.get("btp-oauth-client")
         config = by_kind.get("sfsf-outbound-oauth-config")
         where = f"connections[{index}] ({name})"
+        for summary_key in ("token_url", "client_id", "client_secret"):  # checked even if unused
+            if summary_key in conn:
+                self.form(conn[summary_key], f"{where}.{summary_key}")
 
         def pick(*candidates: Optional[FieldValue], summary_key: str) -> FieldValue:
             for candidate in candidates:
@@ -256,7 +282,7 @@ class _Reader:
                     return candidate
             return Placeholder(f"<{summary_key}>", "the plan does not say")
 
-        connection = Connection(
+        connection = PlanConnection(
             name=name, type=str(conn.get("type") or ""), module=str(conn.get("module") or ""),
             application=str(conn.get("application") or ""), steps=own,
             token_url=pick(self.label(config, "Token URL"), summary_key="token_url"),
@@ -269,7 +295,7 @@ class _Reader:
                 continue
             rest_url = self.label(step, "REST API URL") or Placeholder(
                 "<REST API URL>", "the plan does not say")
-            connection.integrations.append(Integration(
+            connection.integrations.append(PlanIntegration(
                 name=step["id"].rsplit("/", 1)[-1], step=step,
                 event=str(_plain(self.label(step, "Event")) or step.get("title") or ""),
                 rest_url=rest_url, fields=self.fields(step)))
@@ -295,6 +321,13 @@ def _plain(value: Optional[FieldValue]) -> Any:
     return value.value if isinstance(value, Known) else None
 
 
+def neo_subdomain(host: str) -> Tuple[str, str]:
+    """(first label, Neo region host) when ``host`` is exactly one label below a known Neo
+    region host (``oauthasservices-acme.eu2.hana.ondemand.com``), else ("", "")."""
+    label, _, region = host.lower().partition(".")
+    return (label, region) if label and region in NEO_HOSTS else ("", "")
+
+
 def display(value: Optional[FieldValue]) -> str:
     """A field value as a person should see it: never a secret."""
     if value is None:
@@ -303,12 +336,12 @@ def display(value: Optional[FieldValue]) -> str:
         if isinstance(value.value, (dict, list)):
             return json.dumps(value.value, sort_keys=True, ensure_ascii=False)
         return str(value.value)
-    if isinstance(value, SecretRef):
+    if isinstance(value, PlanSecret):
         return value.describe()
     return value.text + (f" ({value.reason})" if value.reason else "")
 
 
-def step_values(plan: Plan, step: Dict[str, Any]) -> Dict[str, str]:
+def step_values(plan: LoadedPlan, step: Dict[str, Any]) -> Dict[str, str]:
     """Every field of a step as display text, ``from`` references followed."""
     reader = _Reader(plan.path, {s["id"]: s for s in plan.data["steps"]})
     return {label: display(reader.form(raw, f"{step['id']}.fields.{label}"))

@@ -50,7 +50,9 @@ def as_json(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO)
     out.write(json.dumps(document, indent=2) + "\n")
 
 
-def _escape(value: str, properties: bool = False) -> str:
+def escape_github(value: str, properties: bool = False) -> str:
+    """A workflow command's message (or, with ``properties``, a property value) escaped as
+    GitHub's runner unescapes it."""
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return value.replace(":", "%3A").replace(",", "%2C") if properties else value
 
@@ -63,8 +65,9 @@ def github(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) 
         # A finding about the command line has no file: an annotation without one is valid and
         # shows in the run's summary, where file=<command line> would point at nothing.
         place = "" if d.file == COMMAND_LINE else (
-            f"file={_escape(one_line(d.file), True)},line={d.line},col={d.column},")
-        out.write(f"::{level} {place}title={_escape(d.code, True)}::{_escape(message)}\n")
+            f"file={escape_github(one_line(d.file), True)},line={d.line},col={d.column},")
+        out.write(f"::{level} {place}title={escape_github(d.code, True)}::"
+                  f"{escape_github(message)}\n")
     counts = summary(diagnostics, files)
     err.write(f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {files} file(s)\n")
 

@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import __version__
 from .errors import InputError, UsageError
+from .report import one_line
 from .secrets import env_name, remember
 
 TOKEN_PATH = "/oauth2/api/v1/token"
@@ -42,6 +43,7 @@ TOKENINFO_PATH = "/oauth2/api/v1/tokeninfo"
 INTROSPECT_PATH = "/oauth2/api/v1/introspect"
 MAX_BODY = 64 * 1024
 MAX_LIFETIME = 180 * 24 * 3600
+MAX_LIVE_TOKENS = 10_000  # a token flood from a test loop costs at most this much memory
 IDLE_TIMEOUT = 30.0  # seconds a connection may sit without sending; then it is closed
 
 
@@ -63,11 +65,28 @@ class TokenStore:
         self._lock = threading.Lock()
 
     def issue(self, client_id: str) -> str:
+        # Not registered for redaction: the sandbox never prints a token, and a registry entry
+        # per token would grow for as long as it runs.
         token = random_tokens.token_hex(16)
-        remember(token)
         with self._lock:
-            self._tokens[token] = (client_id, self.clock() + self.lifetime)
+            now = self.clock()
+            self._prune(now)
+            self._tokens[token] = (client_id, now + self.lifetime)
         return token
+
+    def _prune(self, now: float) -> None:
+        """Drop expired tokens, and the oldest beyond ``MAX_LIVE_TOKENS``. Tokens are kept in
+        the order issued, which with one lifetime is the order they expire: only the front of
+        the dict is ever looked at, so issuing stays cheap."""
+        while self._tokens:
+            oldest = next(iter(self._tokens))
+            if self._tokens[oldest][1] > now and len(self._tokens) < MAX_LIVE_TOKENS:
+                return
+            del self._tokens[oldest]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._tokens)
 
     def lookup(self, token: str) -> Optional[Tuple[str, int]]:
         """(client ID, seconds left) for a live token."""
@@ -171,7 +190,7 @@ def _handler_for(sandbox: Sandbox) -> type:
             self.end_headers()
             self.wfile.write(data)
             if sandbox.log is not None:
-                path = urlsplit(self.path).path
+                path = one_line(urlsplit(self.path).path)  # the client's bytes, not ours
                 sandbox.log.write(f"{self.command} {path} {status}{' ' + note if note else ''}\n")
                 sandbox.log.flush()
 

@@ -18,7 +18,7 @@ from .errors import UsageError
 from .credentials import Credentials, credentials, extension_data, token_failure
 from .events import post_event, read_payload, rest_url, sample_event
 from .http import Client, TransportError, checked_timeout, checked_url
-from .planfile import Connection, Integration, Plan
+from .planfile import LoadedPlan, PlanConnection, PlanIntegration
 from .secrets import redact
 from .urls import url_problem
 
@@ -37,7 +37,7 @@ class SimulateOptions:
     timeout: float = 10.0
 
 
-def find(plan: Plan, name: str) -> Tuple[Connection, Integration]:
+def find(plan: LoadedPlan, name: str) -> Tuple[PlanConnection, PlanIntegration]:
     """An integration by name, or by ``connection/name`` when two connections share it."""
     wanted_conn, _, wanted = name.rpartition("/")
     matches = [(conn, integ) for conn in plan.connections for integ in conn.integrations
@@ -72,7 +72,10 @@ def simulate(options: SimulateOptions, out: TextIO, environ: Optional[Mapping[st
     problem = url_problem(url)
     if problem:
         raise UsageError(f"REST API URL {url}: {problem}")
-    creds = credentials(conn, extension_data(options.extensions), token_url, environ)
+    creds = credentials(conn, extension_data(options.extensions), token_url, environ,
+                        plan.account)
+    if creds.refused:
+        raise UsageError(creds.refused)
     if creds.missing:
         raise UsageError("missing " + "; ".join(creds.missing))
     assert creds.token_url and creds.client_id and creds.secret
@@ -88,7 +91,7 @@ def simulate(options: SimulateOptions, out: TextIO, environ: Optional[Mapping[st
             client.close()
 
 
-def _deliver(client: Client, creds: Credentials, conn: Connection, url: str, body: bytes,
+def _deliver(client: Client, creds: Credentials, conn: PlanConnection, url: str, body: bytes,
              count: int, out: TextIO) -> int:
     def say(line: str) -> None:
         out.write(redact(line) + "\n")

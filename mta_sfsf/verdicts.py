@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 from typing import Callable, Dict, List, TextIO, Tuple
 
-from .report import one_line
+from .report import escape_github, one_line
 from .secrets import redact
 
 VERIFIED, FAILED, NOT_CHECKABLE = "verified", "failed", "not checkable"
@@ -59,10 +59,6 @@ def write_text(results: Results, out: TextIO) -> None:
                 out.write(f"                {one_line(label)}: {one_line(value)}\n")
 
 
-def _escape(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def write_github(results: Results, out: TextIO) -> None:
     """Workflow commands: failed is an error, verified a notice, not checkable a warning."""
     for _, verdicts in results:
@@ -71,9 +67,8 @@ def write_github(results: Results, out: TextIO) -> None:
             text = v.reason + (f" What to do: {v.action}" if v.action else "")
             if v.values:
                 text += " Values: " + "; ".join(f"{k}: {val}" for k, val in v.values.items())
-            title = one_line(f"{v.status}: {v.step}").replace("%", "%25").replace(
-                ",", "%2C").replace(":", "%3A")
-            out.write(f"::{level} title={title}::{_escape(one_line(text))}\n")
+            title = escape_github(one_line(f"{v.status}: {v.step}"), properties=True)
+            out.write(f"::{level} title={title}::{escape_github(one_line(text))}\n")
 
 
 def write_json(results: Results, out: TextIO) -> None:

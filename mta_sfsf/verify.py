@@ -11,6 +11,7 @@ Exit 0 when everything checkable is verified, 1 when a check failed, 2 on usage 
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -20,7 +21,8 @@ from . import planfile
 from .credentials import client_id_source, credentials, extension_data, token_failure
 from .events import post_event, read_payload, rest_url, sample_event
 from .http import Client, TransportError, checked_timeout, checked_url
-from .planfile import Connection, Integration, Plan
+from .landscape import is_known_host
+from .planfile import LoadedPlan, PlanConnection, PlanIntegration
 from .secrets import Secret, redact
 from .urls import url_problem
 from .verdicts import FAILED, NOT_CHECKABLE, VERIFIED, Results, Verdict, counts, report
@@ -46,7 +48,7 @@ class VerifyOptions:
 class Verifier:
     """The checks of one run; each method returns the verdict of one step."""
 
-    def __init__(self, plan: Plan, options: VerifyOptions, client: Client, trees: List[Any],
+    def __init__(self, plan: LoadedPlan, options: VerifyOptions, client: Client, trees: List[Any],
                  environ: Mapping[str, str]) -> None:
         self.plan = plan
         self.options = options
@@ -55,7 +57,7 @@ class Verifier:
         self.environ = environ
         self.payload = read_payload(options.payload) if options.payload else None
 
-    def check_connection(self, conn: Connection) -> List[Verdict]:
+    def check_connection(self, conn: PlanConnection) -> List[Verdict]:
         verdicts: List[Verdict] = []
         token: Optional[Secret] = None
         token_problem = "the plan has no btp-oauth-client step for this connection"
@@ -77,7 +79,7 @@ class Verifier:
         return Verdict(step["id"], step["kind"], str(step.get("title") or step["kind"]), status,
                        redact(reason), redact(action), values or {})
 
-    def not_checkable(self, conn: Connection, step: Dict[str, Any]) -> Verdict:
+    def not_checkable(self, conn: PlanConnection, step: Dict[str, Any]) -> Verdict:
         why = {
             "sfsf-outbound-oauth-config": "SuccessFactors has no documented API to read outbound "
                                           "OAuth configurations; compare these values by eye",
@@ -90,9 +92,14 @@ class Verifier:
                 or values["Client ID"]
         return self._verdict(step, NOT_CHECKABLE, why, values=values)
 
-    def check_oauth_client(self, conn: Connection, step: Dict[str, Any]
+    def check_oauth_client(self, conn: PlanConnection, step: Dict[str, Any]
                            ) -> Tuple[Verdict, Optional[Secret]]:
-        creds = credentials(conn, self.trees, self.options.token_url, self.environ)
+        creds = credentials(conn, self.trees, self.options.token_url, self.environ,
+                            self.plan.account)
+        if creds.refused:
+            return self._verdict(step, FAILED, creds.refused.rsplit(": give", 1)[0],
+                                 "check the plan's token URL; if that host really is the token "
+                                 "endpoint, give it with --token-url"), None
         if creds.missing:
             return self._verdict(step, FAILED, "cannot check: missing " + "; ".join(creds.missing),
                                  "provide the missing values and run verify again"), None
@@ -115,7 +122,7 @@ class Verifier:
         reason, action = token_failure(outcome, creds, conn)
         return self._verdict(step, FAILED, reason, action), None
 
-    def check_integration(self, conn: Connection, integration: Integration,
+    def check_integration(self, conn: PlanConnection, integration: PlanIntegration,
                           token: Optional[Secret], token_problem: str) -> Verdict:
         step = integration.step
         url, why = rest_url(integration, self.options.app_url)
@@ -191,8 +198,15 @@ class Verifier:
             return None
         step = {"id": f"application/{application}", "kind": "java-app-state",
                 "title": "Java application is started"}
-        base = self.options.platform_url or (f"https://api.{self.plan.host}"
-                                             if self.plan.host else None)
+        host = self.plan.host.lower()
+        if not self.options.platform_url and host and not is_known_host(host):
+            # The platform API client may manage every app of the subaccount: its secret goes
+            # only to SAP's own hosts unless the user names another with --platform-url.
+            return self._verdict(step, NOT_CHECKABLE, f"the plan's landscape host {host!r} is "
+                                 "not a Neo region host; the platform API client's secret is "
+                                 "sent only to api.<Neo region host>",
+                                 "give --platform-url to check the application's state there")
+        base = self.options.platform_url or (f"https://api.{host}" if host else None)
         if not base or not self.plan.account:
             return self._verdict(step, FAILED, "cannot check: the plan has no landscape host "
                                  "and account", "write the plan with --host and --account")
@@ -223,8 +237,9 @@ class Verifier:
             return self._verdict(step, VERIFIED, f"application {application!r} is STARTED")
         if answer.status == 200:
             return self._verdict(step, FAILED, f"application {application!r} is {state}",
-                                 f"start it: neo start -a {self.plan.account} -b {application} "
-                                 f"-h {self.plan.host}")
+                                 "start it: neo start -a " + " ".join(
+                                     (shlex.quote(self.plan.account), "-b",
+                                      shlex.quote(application), "-h", shlex.quote(host))))
         if answer.status == 404:
             return self._verdict(step, FAILED, f"no application {application!r} in subaccount "
                                  f"{self.plan.account!r} (HTTP 404)", "deploy the MTA first")

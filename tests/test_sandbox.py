@@ -221,3 +221,44 @@ def test_a_client_that_resets_its_connection_prints_no_traceback(capfd):
     finally:
         server.stop()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_expired_tokens_do_not_pile_up():
+    from mta_sfsf import secrets
+    from mta_sfsf.sandbox import TokenStore
+
+    now = [0.0]
+    store = TokenStore(lifetime=5, clock=lambda: now[0])
+    known_before = len(secrets._KNOWN)
+    for _ in range(10_000):
+        store.issue("c")
+        now[0] += 1
+    assert len(store) <= 6
+    assert len(secrets._KNOWN) == known_before  # the sandbox never prints a token to redact
+
+
+def test_live_tokens_are_capped_oldest_first():
+    from mta_sfsf.sandbox import MAX_LIVE_TOKENS, TokenStore
+
+    store = TokenStore(lifetime=3600, clock=lambda: 0.0)
+    first = store.issue("c")
+    for _ in range(MAX_LIVE_TOKENS):
+        last = store.issue("c")
+    assert len(store) == MAX_LIVE_TOKENS
+    assert store.lookup(first) is None and store.lookup(last) == ("c", 3600)
+
+
+def test_the_log_escapes_the_request_path():
+    import io
+
+    log = io.StringIO()
+    server = Sandbox({"c": "secret-log"}, log=log).start()
+    try:
+        conn = socket.create_connection(server.server.server_address)
+        conn.sendall(b"GET /x\x1b[2J\x9b1m\x07 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                     b"\r\n")
+        assert conn.recv(1024).startswith(b"HTTP/1.1 404")
+        conn.close()
+    finally:
+        server.stop()
+    assert log.getvalue() == "GET /x\\x1b[2J\\x9b1m\\x07 404 not_found\n"

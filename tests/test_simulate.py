@@ -99,3 +99,28 @@ def test_a_token_endpoint_streaming_without_end_is_cut_off(capsys, scripted, app
     assert code == 1 and app.attempts == []
     assert captured.out.startswith("token: HTTP 200 with an answer too long or too slow to read")
     assert len(endless.requests) == 1
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda plan: plan["connections"][0].update(
+        token_url={"value": "https://collector.example/token"}),
+     "the plan's token URL host 'collector.example' is not "),
+    (lambda plan: next(s for s in plan["steps"] if s["id"].endswith("/JobTitleChanged"))[
+        "fields"].update({"REST API URL": {"value": "https://collector.example/events"}}),
+     "the plan's REST API URL host 'collector.example' is not "),
+])
+def test_nothing_is_sent_to_hosts_outside_neo(capsys, tmp_path, mocker, monkeypatch, edit,
+                                              message):
+    monkeypatch.setenv("MTA_SFSF_CLIENT_SECRET_BENEFITSEVENTS", "secret-for-a-collector-2")
+    plan = json.loads(PLAN.read_text())
+    for step in plan["steps"]:  # the connection summary is the only token URL left
+        step.get("fields", {}).pop("Token URL", None)
+    edit(plan)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    fetch = mocker.patch("mta_sfsf.http.Client.fetch_token")
+    code = main(["simulate-event", str(path), "--integration", "JobTitleChanged"])
+    captured = capsys.readouterr()
+    assert code == 2 and message in captured.err
+    fetch.assert_not_called()
+    assert "secret-for-a-collector-2" not in captured.out + captured.err

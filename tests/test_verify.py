@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mta_sfsf.cli import main
+from mta_sfsf.http import Client
 from servers import CLIENT_ID, EVENT_PATHS, ReceivingApp, app, sandbox, scripted  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -297,3 +298,157 @@ def test_control_characters_in_a_hand_edited_plan_stay_escaped(capsys, tmp_path)
     assert "                Note: v\\x1b[2Jw\\nfake\n" in outputs["text"]
     assert "Note: v\\x1b[2Jw\\nfake" in outputs["github"]
     assert len(outputs["github"].splitlines()) == 4  # one annotation per step
+
+
+# --- what a plan edited in a pull request must not be able to do ------------------------------
+
+def edited(tmp_path, edit):
+    plan = json.loads(PLAN.read_text())
+    edit(plan)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    return path
+
+
+def step_of(plan, step_id):
+    return next(s for s in plan["steps"] if s["id"] == step_id)
+
+
+def set_env(where, name):
+    def edit(plan):
+        if where == "secret field":
+            step_of(plan, "BenefitsEvents/btp-oauth-client")["fields"]["Secret"]["secret"][
+                "env"] = name
+        elif where == "placeholder field":
+            step_of(plan, "BenefitsEvents/btp-oauth-client")["fields"]["ID"]["env"] = name
+        elif where == "connection summary":
+            plan["connections"][0]["client_secret"]["secret"]["env"] = name
+        else:  # an output only another step refers to
+            step_of(plan, "BenefitsEvents/btp-oauth-client")["outputs"]["client_id"]["env"] = name
+    return edit
+
+
+KEY_PATHS = {
+    "secret field": "BenefitsEvents/btp-oauth-client.fields.Secret.secret.env",
+    "placeholder field": "BenefitsEvents/btp-oauth-client.fields.ID.env",
+    "connection summary": "connections[0] (BenefitsEvents).client_secret.secret.env",
+    "output": "BenefitsEvents/btp-oauth-client.outputs.client_id.env",
+}
+
+
+@pytest.mark.parametrize("where", sorted(KEY_PATHS))
+@pytest.mark.parametrize("name", ["GITHUB_TOKEN", "MTA_SFSF_PLATFORM_CLIENT_SECRET",
+                                  "MTA_SFSF_SANDBOX_SECRET_X", "mta_sfsf_client_secret_x",
+                                  "MTA_SFSF_CLIENT_SECRET_", "MTA_SFSF_CLIENT_SECRET_X\nY",
+                                  "MTA_SFSF_CLIENT_SECRET_X\n"])
+def test_a_plan_names_only_the_tools_own_variables(capsys, tmp_path, scripted, monkeypatch,
+                                                   where, name):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp-must-never-leave-1234")
+    token = scripted([{"body": {"access_token": "tok-should-not-be-asked"}}])
+    plan = edited(tmp_path, set_env(where, name))
+    code, _, captured = verify(capsys, "--token-url", token.url, plan=plan, ext=None)
+    assert code == 2
+    assert captured.err.startswith(f"mta-sfsf: error: {plan}: {KEY_PATHS[where]}: ")
+    assert "may name only MTA_SFSF_CLIENT_ID_<CONNECTION> or MTA_SFSF_CLIENT_SECRET_<CONNECTION>" \
+        in captured.err
+    assert token.requests == []
+
+
+def test_the_tools_own_variables_are_accepted(capsys, tmp_path, sandbox, app):
+    plan = edited(tmp_path, set_env("secret field", "MTA_SFSF_CLIENT_SECRET_OTHER_NAME_2"))
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--connection", "BenefitsEvents", plan=plan)
+    assert code == 0 and verdicts["BenefitsEvents/btp-oauth-client"]["verdict"] == "verified"
+
+
+def aim_token_url(url):
+    def edit(plan):
+        plan["connections"][0]["token_url"] = {"value": url}
+        step_of(plan, "BenefitsEvents/sfsf-outbound-oauth-config")["fields"]["Token URL"] = {
+            "value": url}
+    return edit
+
+
+@pytest.mark.parametrize("url, why", [
+    ("https://collector.example/oauth2/api/v1/token", "collector.example"),
+    ("https://oauthasservices-mysubaccount.eu2.hana.ondemand.com.evil.example/t",
+     "oauthasservices-mysubaccount.eu2.hana.ondemand.com.evil.example"),
+    ("https://api.eu2.hana.ondemand.com/oauth2/api/v1/token", "api.eu2.hana.ondemand.com"),
+    ("https://oauthasservices-other.eu2.hana.ondemand.com/oauth2/api/v1/token",
+     "oauthasservices-other.eu2.hana.ondemand.com"),
+])
+def test_no_secret_goes_to_a_token_url_outside_neo(capsys, tmp_path, mocker, monkeypatch, url,
+                                                    why):
+    monkeypatch.setenv(ENV_SECRET, "secret-for-a-collector-1")
+    fetch = mocker.patch("mta_sfsf.http.Client.fetch_token")
+    plan = edited(tmp_path, aim_token_url(url))
+    code, verdicts, captured = verify(capsys, "--connection", "BenefitsEvents", plan=plan,
+                                      ext=None)
+    assert code == 1
+    client = verdicts["BenefitsEvents/btp-oauth-client"]
+    assert client["verdict"] == "failed"
+    assert client["reason"].startswith(f"the plan's token URL host {why!r} is not ")
+    assert "the client secret was not sent" in client["reason"]
+    assert "--token-url" in client["action"]
+    fetch.assert_not_called()
+    assert "secret-for-a-collector-1" not in captured.out + captured.err
+
+
+def test_a_loopback_token_url_in_the_plan_is_used(capsys, tmp_path, sandbox, app):
+    plan = edited(tmp_path, aim_token_url(sandbox.token_url))
+    code, verdicts, _ = verify(capsys, "--app-url", app.url, "--connection", "BenefitsEvents",
+                               plan=plan)
+    assert code == 0 and verdicts["BenefitsEvents/btp-oauth-client"]["verdict"] == "verified"
+
+
+def test_no_token_goes_to_an_app_url_outside_neo(capsys, tmp_path, sandbox, mocker):
+    def edit(plan):
+        for name in ("JobTitleChanged", "LocationChanged"):
+            step = step_of(plan, f"BenefitsEvents/sfsf-integration/{name}")
+            step["fields"]["REST API URL"] = {"value": f"https://collector.example/{name}"}
+    request = mocker.spy(Client, "request")
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--send-event",
+                               "--connection", "BenefitsEvents", plan=edited(tmp_path, edit))
+    assert code == 1
+    verdict = verdicts["BenefitsEvents/sfsf-integration/JobTitleChanged"]
+    assert verdict["verdict"] == "failed"
+    assert "the plan's REST API URL host 'collector.example' is not " in verdict["reason"]
+    assert "--app-url" in verdict["action"]
+    assert [call.args[2] for call in request.call_args_list] == [sandbox.token_url]
+
+
+@pytest.mark.parametrize("host", ["collector.example", "hana.ondemand.com.evil.example", ""])
+def test_the_platform_secret_goes_only_to_a_neo_region_host(capsys, tmp_path, sandbox, app,
+                                                            mocker, monkeypatch, host):
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_ID", "platform-client")
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_SECRET", "platform-secret-9")
+    cached = mocker.patch("mta_sfsf.http.Client.cached_token")
+    plan = edited(tmp_path, lambda p: p["landscape"].update(host=host))
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               plan=plan)
+    cached.assert_not_called()
+    state = verdicts["application/benefits"]
+    if host:
+        assert code == 0 and state["verdict"] == "not checkable"
+        assert state["reason"].startswith(f"the plan's landscape host {host!r} is not a Neo "
+                                          "region host")
+        assert "--platform-url" in state["action"]
+    else:
+        assert code == 1 and state["verdict"] == "failed"
+
+
+def test_the_start_hint_quotes_plan_values(capsys, tmp_path, sandbox, app, scripted,
+                                           monkeypatch):
+    platform = scripted([{"body": {"access_token": "platform-tok-789", "expires_in": 1500}},
+                         {"body": {"entity": {"applicationState": "STOPPED"}}}])
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_ID", "platform-client")
+    monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_SECRET", "platform-secret-9")
+
+    def edit(plan):
+        for conn in plan["connections"]:
+            conn["application"] = "app; rm -rf ~"
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--platform-url", platform.url, "--connection", "BenefitsEvents",
+                               plan=edited(tmp_path, edit))
+    assert verdicts["application/app; rm -rf ~"]["action"] == (
+        "start it: neo start -a mysubaccount -b 'app; rm -rf ~' -h eu2.hana.ondemand.com")
