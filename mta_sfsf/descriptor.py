@@ -16,20 +16,24 @@ from . import chain
 from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text, value_loc
 
 MTAR_DESCRIPTOR = "META-INF/mtad.yaml"
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class Document:
     """One file as read: its display name, text and tree (None when it did not parse)."""
 
-    __slots__ = ("file", "text", "data", "kind", "archive")
+    __slots__ = ("file", "text", "data", "kind", "archive", "bom")
 
     def __init__(self, file: str, text: str, data: Any, kind: str,
-                 archive: Optional[str] = None) -> None:
+                 archive: Optional[str] = None, bom: bool = False) -> None:
         self.file = file
         self.text = text
         self.data = data
         self.kind = kind  # "mtad", "mta" or "mtaext"
         self.archive = archive  # the .mtar it came from
+        # The text began with a UTF-8 byte-order mark, which ``text`` leaves out: BOM + text are
+        # the bytes as read, so an unchanged descriptor can be written back byte for byte.
+        self.bom = bom
 
     @property
     def id(self) -> Optional[str]:
@@ -140,6 +144,7 @@ def read_document(path: str) -> tuple:
     text, problems = decode(data, name)
     if text is None:
         return Document(name, "", None, kind_of(name, None), archive), problems
+    bom = data.startswith(UTF8_BOM)
     tree, problems = load_text(text, name)
     what = "extension descriptor" if name.lower().endswith(".mtaext") else "descriptor"
     if tree is None and not problems:
@@ -150,7 +155,7 @@ def read_document(path: str) -> tuple:
         problems.append(make("Y005", where, f"the {what} is {shape}; it must be a mapping "
                              "(_schema-version, ID, ...)"))
         tree = None
-    return Document(name, text, tree, kind_of(name, tree), archive), problems
+    return Document(name, text, tree, kind_of(name, tree), archive, bom), problems
 
 
 def read_extensions(paths: List[str]) -> tuple:

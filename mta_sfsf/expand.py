@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import os
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Dict, Iterator, List, Optional, TextIO, Tuple, Union
+from typing import BinaryIO, Dict, List, Optional, TextIO, Tuple, Union
 
 from . import edit, landscape, mtar_rewrite, outbound
-from .descriptor import MTAR_DESCRIPTOR, Descriptor, descriptor_in, read_bytes
+from .descriptor import MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor_in
 from .errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
 from .report import REPORTERS
@@ -30,7 +28,6 @@ from .yaml_io import YMap, load_text
 
 PLAN_FILE, RUNBOOK_FILE, DESCRIPTOR_FILE = "plan.json", "RUNBOOK.md", "mtad.yaml"
 RUNBOOK_TEMPLATE = "RUNBOOK.md.j2"
-BOM = b"\xef\xbb\xbf"
 
 
 class SafetyError(MtaSfsfError):
@@ -125,7 +122,7 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     account = landscape.normalize_account(options.account)
     if options.templates and not Path(options.templates).is_dir():
         raise UsageError(f"--templates {options.templates}: not a folder")
-    raw, descriptor, diagnostics = _check_keeping_bytes(options)
+    descriptor, diagnostics = check(options.path, options.extensions, options.platform)
     _refuse_other_kinds(options.path, descriptor)
     files = 1 + len(dict.fromkeys(options.extensions))  # as validate counts the files it read
     if exit_code(diagnostics, strict=False) or descriptor.merged is None:
@@ -141,7 +138,7 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
         return 1
 
     old_text, new_text = deployable_text(descriptor, options.mode)
-    outputs = build_outputs(options, descriptor, plan, old_text, new_text, raw)
+    outputs = build_outputs(options, descriptor, plan, old_text, new_text)
     targets = {name: os.path.join(options.outdir, name) for name in outputs}
     _refuse_overwriting_inputs(options, targets.values())
 
@@ -214,14 +211,13 @@ def removal_paths(data: object, mode: str) -> List[tuple]:
 
 
 def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, old_text: str,
-                  new_text: str, raw: Optional[bytes] = None) -> Dict[str, Output]:
-    """The outputs by file name. ``raw``: the descriptor's bytes as read, when they cannot be
-    read again (standard input)."""
+                  new_text: str) -> Dict[str, Output]:
+    """The outputs by file name."""
     from .render import render, runbook_context
 
     outputs: Dict[str, Output] = {}
     name = _descriptor_output_name(options.path)
-    outputs[name] = _descriptor_bytes(options.path, descriptor, old_text, new_text, raw)
+    outputs[name] = _descriptor_bytes(options.path, descriptor, old_text, new_text)
     outputs[PLAN_FILE] = plan.to_json().encode("utf-8")
     runbook = render(RUNBOOK_TEMPLATE, runbook_context(plan.as_dict()), options.templates)
     outputs[RUNBOOK_FILE] = runbook.encode("utf-8")
@@ -234,40 +230,12 @@ def _descriptor_output_name(path: str) -> str:
     return DESCRIPTOR_FILE
 
 
-def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text: str,
-                      raw: Optional[bytes]) -> Output:
-    if descriptor.main.archive is None:
-        if raw is None:
-            raw = read_bytes(path)[1]
-        if new_text == old_text:
-            return raw
-        return (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-    if new_text == old_text:
+def _descriptor_bytes(path: str, descriptor: Descriptor, old_text: str, new_text: str) -> Output:
+    if descriptor.main.archive is not None and new_text == old_text:
         return CopiedFile(path)
-    # The descriptor as read (read_mtar_descriptor) tells whether it had a byte-order mark.
-    old = read_bytes(path)[1]
-    return RewrittenArchive(path, (BOM if old.startswith(BOM) else b"") + new_text.encode("utf-8"))
-
-
-def _check_keeping_bytes(options: ExpandOptions) -> Tuple[Optional[bytes], Descriptor, list]:
-    """``check``, plus the bytes of standard input as read: they cannot be read twice, and the
-    decoded text has lost any byte-order mark (None for a file: it is read again when needed)."""
-    if options.path != "-":
-        return (None,) + check(options.path, options.extensions, options.platform)
-    raw = read_bytes("-")[1]
-    with _stdin_replaying(raw):
-        return (raw,) + check(options.path, options.extensions, options.platform)
-
-
-@contextmanager
-def _stdin_replaying(data: bytes) -> Iterator[None]:
-    """Standard input that gives ``data`` again, so the reader sees exactly what was read."""
-    saved = sys.stdin
-    sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
-    try:
-        yield
-    finally:
-        sys.stdin = saved
+    # The text as read plus its byte-order mark are the input's bytes: unchanged means identical.
+    data = (UTF8_BOM if descriptor.main.bom else b"") + new_text.encode("utf-8")
+    return data if descriptor.main.archive is None else RewrittenArchive(path, data)
 
 
 def _refuse_other_kinds(path: str, descriptor: Descriptor) -> None:
