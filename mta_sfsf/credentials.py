@@ -99,8 +99,7 @@ def untrusted_token_url(url: str, account: str = "") -> str:
         return ""
     return (f"the plan's token URL host {host!r} is not oauthasservices-"
             f"{account.lower() or '<subaccount>'}.<Neo region host> nor a loopback address; "
-            "the client secret was not sent: give --token-url if that really is the token "
-            "endpoint")
+            "the client secret was not sent")
 
 
 def _client_id_env(conn: PlanConnection) -> str:

@@ -3,7 +3,9 @@ errors for a wrong or hand-edited plan, and the connection data the checks need,
 steps by ``kind`` and by the labels of SAP's UI.
 
 A plan is input like any other: anything unexpected is an ``InputError`` naming the key, never a
-traceback.
+traceback. A plan may be changed in a pull request, so it cannot choose which environment
+variable ``verify`` reads: an ``env`` must be ``MTA_SFSF_CLIENT_ID_<CONNECTION>`` or
+``MTA_SFSF_CLIENT_SECRET_<CONNECTION>``.
 """
 from __future__ import annotations
 

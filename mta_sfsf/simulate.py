@@ -75,7 +75,8 @@ def simulate(options: SimulateOptions, out: TextIO, environ: Optional[Mapping[st
     creds = credentials(conn, extension_data(options.extensions), token_url, environ,
                         plan.account)
     if creds.refused:
-        raise UsageError(creds.refused)
+        raise UsageError(f"{creds.refused}: give --token-url if that really is the token "
+                         "endpoint")
     if creds.missing:
         raise UsageError("missing " + "; ".join(creds.missing))
     assert creds.token_url and creds.client_id and creds.secret

@@ -97,7 +97,7 @@ class Verifier:
         creds = credentials(conn, self.trees, self.options.token_url, self.environ,
                             self.plan.account)
         if creds.refused:
-            return self._verdict(step, FAILED, creds.refused.rsplit(": give", 1)[0],
+            return self._verdict(step, FAILED, creds.refused,
                                  "check the plan's token URL; if that host really is the token "
                                  "endpoint, give it with --token-url"), None
         if creds.missing:
