@@ -2,14 +2,12 @@
 byte; those with validation errors stop with exit 1 and leave nothing behind."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from conftest import CORPUS
 from expand_helpers import run
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "mtad"
-FILES = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
+FILES = sorted((CORPUS / "mtad").glob("*.yaml")) if (CORPUS / "mtad").is_dir() else []
 WITHOUT = [p for p in FILES if b"sfsf-outbound-connections" not in p.read_bytes()]
 
 
