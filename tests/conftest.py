@@ -12,6 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("MTA_SFSF_CORPUS", ROOT.parent / "shared" / "corpus"))
 SAMPLE = ROOT / "sample-mta"
 
+# A Neo descriptor with one Java module, whose parameters a test appends to.
+JAVA_MODULE_HEAD = """\
+_schema-version: '3.1'
+ID: com.example.t
+version: 1.0.0
+parameters:
+  hcp-deployer-version: '1.2.0'
+modules:
+  - name: app
+    type: com.sap.java
+    parameters:
+      name: app
+"""
+
 
 @pytest.fixture
 def check(tmp_path):

@@ -14,23 +14,13 @@ from mta_sfsf.rules import literal_secrets, neo
 from mta_sfsf.rules import neo_types as T
 from mta_sfsf.validate import ValidateOptions, run
 
-from conftest import CORPUS, ROOT, SAMPLE
+from conftest import CORPUS, JAVA_MODULE_HEAD, ROOT, SAMPLE
 
 DOCS = ROOT.parent / "shared" / "reference" / "sap-neo-docs"
 TYPES_PAGE = DOCS / ("mta-module-types-resource-types-and-parameters-for-applications-in-the-"
                      "neo-environment-f1caa87.md")
 
-HEAD = """_schema-version: '3.1'
-ID: com.example.t
-version: 1.0.0
-parameters:
-  hcp-deployer-version: '1.2.0'
-modules:
-  - name: app
-    type: com.sap.java
-    parameters:
-      name: app
-"""
+HEAD = JAVA_MODULE_HEAD
 
 
 def codes(found, prefix="N"):

@@ -16,23 +16,12 @@ from mta_sfsf.rules.parameter_checks import NOT_ONE_LINE
 from mta_sfsf.validate import ValidateOptions, check as validate, run
 from mta_sfsf.yaml_io import YMap, YSeq
 
-from conftest import ROOT, SAMPLE
+from conftest import JAVA_MODULE_HEAD, ROOT, SAMPLE
 
 SCHEMA_PATH = ROOT / "mta_sfsf" / "sfsf-outbound-connections.schema.json"
 CASES = Path(__file__).parent / "cases"
 
-HEAD = """\
-_schema-version: '3.1'
-ID: com.example.t
-version: 1.0.0
-parameters:
-  hcp-deployer-version: '1.2.0'
-modules:
-  - name: app
-    type: com.sap.java
-    parameters:
-      name: app
-"""
+HEAD = JAVA_MODULE_HEAD
 
 
 def f_codes(found):
