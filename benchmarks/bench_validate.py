@@ -133,10 +133,10 @@ def median_seconds(command: List[str], repeat: int) -> float:
 def phases(path: Path, extensions: List[str], repeat: int) -> Dict[str, float]:
     """Median in-process seconds of each phase of validate."""
     from mta_sfsf import rules
-    from mta_sfsf.descriptor import Descriptor, Document, kind_of, read_bytes, read_extensions
-    from mta_sfsf import chain
+    from mta_sfsf.descriptor.load import Descriptor, Document, kind_of, read_bytes, read_extensions
+    from mta_sfsf.descriptor import chain
     from mta_sfsf.rules.neo import detect_platform
-    from mta_sfsf.yaml_io import decode, load_text
+    from mta_sfsf.descriptor.yaml_io import decode, load_text
 
     samples: Dict[str, List[float]] = {"read": [], "parse": [], "merge": [], "rules": []}
     for _ in range(repeat):
@@ -164,7 +164,7 @@ def phases(path: Path, extensions: List[str], repeat: int) -> Dict[str, float]:
 
 
 def has_expand() -> bool:
-    return importlib.util.find_spec("mta_sfsf.expand") is not None
+    return importlib.util.find_spec("mta_sfsf.expand.command") is not None
 
 
 def ms(seconds: Optional[float]) -> str:

@@ -13,15 +13,16 @@ from typing import List, Optional
 
 from . import __version__
 from .errors import MtaSfsfError
+from .report import FORMATS, default_format
 
 # Subcommand -> (module, options class, run function); imported only when chosen, so that
 # ``validate`` never pays for jinja2 or requests.
 COMMANDS = {
     "validate": ("mta_sfsf.validate", "ValidateOptions", "run"),
-    "expand": ("mta_sfsf.expand", "ExpandOptions", "run"),
-    "verify": ("mta_sfsf.verify", "VerifyOptions", "run"),
-    "simulate-event": ("mta_sfsf.simulate", "SimulateOptions", "run"),
-    "sandbox": ("mta_sfsf.sandbox", "SandboxOptions", "run"),
+    "expand": ("mta_sfsf.expand.command", "ExpandOptions", "run"),
+    "verify": ("mta_sfsf.online.verify", "VerifyOptions", "run"),
+    "simulate-event": ("mta_sfsf.online.simulate", "SimulateOptions", "run"),
+    "sandbox": ("mta_sfsf.online.sandbox", "SandboxOptions", "run"),
 }
 
 
@@ -45,7 +46,7 @@ def _add_extensions(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json", "github"), default=None,
+    parser.add_argument("--format", choices=FORMATS, default=None,
                         help="report format (default: github inside GitHub Actions, else text)")
 
 
@@ -157,7 +158,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         module = importlib.import_module(module_name)
         options_class = getattr(module, class_name)
         if getattr(args, "format", "absent") is None:
-            from .report import default_format
             args.format = default_format()
         names = set(_field_names(options_class))
         options = options_class(**{k: v for k, v in vars(args).items() if k in names})

@@ -1,8 +1,10 @@
 """The Diagnostic value: one finding about a descriptor, with its place twice (file:line:col and
-the key path), and the registry of stable codes.
+the key path), and the severities of the stable codes.
 
-Each rule module declares its codes in a ``CODES`` dict (code -> (severity, one-line summary)); the
-README lists every code, and a test keeps the two in step.
+Each module that raises findings declares its codes where it raises them, as
+``CODES = declare({code: (severity, one-line summary)})``; ``make`` reads the severity from what was
+declared, so this lowest module never imports the layers above it. The full table (README, help)
+is collected from the top, by ``mta_sfsf.codes``.
 """
 from __future__ import annotations
 
@@ -55,8 +57,17 @@ def format_path(path: Iterable[PathPart]) -> str:
     return out
 
 
-# Codes for reading and loading; rule modules add their own.
-CODES = {
+_SEVERITIES: dict = {}
+
+
+def declare(codes: dict) -> dict:
+    """Record a module's codes (code -> (severity, summary)) for ``make``; returns them."""
+    _SEVERITIES.update({code: entry[0] for code, entry in codes.items()})
+    return codes
+
+
+# Codes for reading and loading; the other layers declare their own.
+CODES = declare({
     "Y001": ("error", "YAML syntax error"),
     "Y002": ("error", "duplicate key in a mapping"),
     "Y003": ("error", "input refused: not UTF-8, too large, too deep, or too many alias expansions"),
@@ -64,32 +75,22 @@ CODES = {
     "Y005": ("error", "the document is not a mapping, or holds several documents"),
     "Y006": ("error", "a merge key (<<) whose value is not a mapping or a list of mappings"),
     "Y007": ("warning", "unknown local tag (such as !sensitive); the value is read as a string"),
-}
+})
 
 
 def make(code: str, loc: Loc, message: str, path: Path = (), hint: Optional[str] = None,
          severity: Optional[str] = None) -> Diagnostic:
     """Build a Diagnostic; the severity comes from the code's registry entry unless given."""
     if severity is None:
-        severity = all_codes()[code][0]
+        severity = _SEVERITIES[code]
     return Diagnostic(loc.file, loc.line, loc.column, code, severity, message,
                       format_path(path), hint)
 
 
-_ALL: dict = {}
-
-
-def all_codes() -> dict:
-    """Every known code, gathered once: reading, the extension chain, the rule modules, the plan."""
-    if not _ALL:
-        from .chain import CODES as chain_codes
-        from .rules import RULE_MODULES
-        _ALL.update(CODES)
-        _ALL.update(chain_codes)
-        for module in RULE_MODULES:
-            _ALL.update(module.CODES)
-        _ALL.update(__import__("mta_sfsf.plan", fromlist=["CODES"]).CODES)  # expand's plan warnings
-    return _ALL
+def exit_code(diagnostics: Iterable[Diagnostic], strict: bool) -> int:
+    """1 when an error (or, with ``strict``, a warning) was found, else 0."""
+    failing = ("error", "warning") if strict else ("error",)
+    return 1 if any(d.severity in failing for d in diagnostics) else 0
 
 
 def suggest(word: str, choices: Iterable[str]) -> Optional[str]:

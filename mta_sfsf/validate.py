@@ -12,13 +12,12 @@ import sys
 from pathlib import Path as FsPath
 from typing import Dict, List, NamedTuple, Optional, TextIO, Tuple
 
-from . import rules
-from .descriptor import Descriptor, Document, descriptor_in, load, read_document
-from .diagnostics import Diagnostic, make
+from .descriptor.load import Descriptor, Document, descriptor_in, load, read_document
+from .diagnostics import Diagnostic, exit_code, make
 from .errors import InputError
-from .report import REPORTERS
-from .rules.neo import detect_platform
-from .yaml_io import value_loc
+from .report import reporter
+from .rules import findings
+from .descriptor.yaml_io import value_loc
 
 EXTENSION_SUFFIX = ".mtaext"
 
@@ -33,20 +32,8 @@ class ValidateOptions(NamedTuple):
 
 def check(path: str, extensions: List[str], platform: str = "auto") -> Tuple[Descriptor, List[Diagnostic]]:
     """Load one descriptor and return it with all its diagnostics, sorted by place."""
-    return _check(load(path, extensions), platform)
-
-
-def _check(descriptor: Descriptor, platform: str) -> Tuple[Descriptor, List[Diagnostic]]:
-    diagnostics = list(descriptor.diagnostics)
-    if descriptor.merged is not None:
-        chosen = detect_platform(descriptor.merged) if platform == "auto" else platform
-        diagnostics.extend(rules.run(descriptor, chosen))
-    return descriptor, sorted(set(diagnostics))
-
-
-def exit_code(diagnostics: List[Diagnostic], strict: bool) -> int:
-    failing = ("error", "warning") if strict else ("error",)
-    return 1 if any(d.severity in failing for d in diagnostics) else 0
+    descriptor = load(path, extensions)
+    return descriptor, findings(descriptor, platform)
 
 
 class _Inputs:
@@ -117,8 +104,8 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
                                 f"chain to \"{ext.data.get('extends')}\" is not checked",
                                 ("extends",), hint="validate it with its descriptor: mta-sfsf "
                                 f"validate mtad.yaml -e {ext.file}"))
-        diagnostics.extend(_check(load(ext.file, main=(ext, []), extensions=([], [])),
-                                  options.platform)[1])
+        diagnostics.extend(findings(load(ext.file, main=(ext, []), extensions=([], [])),
+                                    options.platform))
     mains = []
     for path in main_paths:
         read = inputs.read(path)
@@ -127,9 +114,9 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
     pairs = _pair(mains, extensions) if mains else {}
     for index, (path, read) in enumerate(mains):
         descriptor = load(path, main=read, extensions=(pairs[index], []))
-        diagnostics.extend(_check(descriptor, options.platform)[1])
+        diagnostics.extend(findings(descriptor, options.platform))
     diagnostics = sorted(set(diagnostics))
-    REPORTERS[options.format](diagnostics, inputs.files, out, err)
+    reporter(options.format)(diagnostics, inputs.files, out, err)
     if inputs.unreadable:
         return 2
     return exit_code(diagnostics, options.strict)

@@ -210,7 +210,7 @@ class ScriptedServer(_Server):
 
 import pytest  # noqa: E402
 
-from mta_sfsf.sandbox import Sandbox  # noqa: E402
+from mta_sfsf.online.sandbox import Sandbox  # noqa: E402
 
 CLIENT_ID = "cid-benefits-events"
 CLIENT_SECRET = "FAKE-not-a-real-secret-0000"  # the value sample-mta/sample.mtaext holds

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mta_sfsf.edit import EditError, remove_keys, removed
-from mta_sfsf.expand import removal_paths
-from mta_sfsf.outbound import plain
-from mta_sfsf.yaml_io import load_text
+from mta_sfsf.descriptor.edit import EditError, remove_keys, removed
+from mta_sfsf.expand.command import removal_paths
+from mta_sfsf.expand.connections import plain
+from mta_sfsf.descriptor.yaml_io import load_text
 
 
 def _remove(text: str, *paths) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import random
 from typing import List, Optional, Tuple
 
-from mta_sfsf.edit import remove_keys, removed
-from mta_sfsf.expand import removal_paths
-from mta_sfsf.outbound import plain
+from mta_sfsf.descriptor.edit import remove_keys, removed
+from mta_sfsf.expand.command import removal_paths
+from mta_sfsf.expand.connections import plain
 from mta_sfsf.rules.outbound import TOOL_KEYS
-from mta_sfsf.yaml_io import load_text
+from mta_sfsf.descriptor.yaml_io import load_text
 
 SEED, CASES = 20261126, 300
 KEEP, DROP, ANY = "keep", "drop", "any"

@@ -223,7 +223,7 @@ def test_a_template_fault_is_a_usage_error(tmp_path, monkeypatch, capsys):
 
 
 def test_unsafe_rewrite_is_refused_with_exit_3(tmp_path, monkeypatch, capsys):
-    from mta_sfsf import edit
+    from mta_sfsf.descriptor import edit
 
     work = tmp_path / "work"
     args = prepare("sample", work)
@@ -278,9 +278,9 @@ def test_runbook_mode_removes_the_parameter_and_the_operator_does_everything(
     "          client-secret: ~{x}\n          integrations: [{name: i, fields: [1]}, {event: e}]\n",
 ])
 def test_model_and_plan_never_crash_on_unexpected_shapes(source):
-    from mta_sfsf.outbound import parse
-    from mta_sfsf.plan import build
-    from mta_sfsf.yaml_io import load_text
+    from mta_sfsf.expand.connections import parse
+    from mta_sfsf.expand.plan import build
+    from mta_sfsf.descriptor.yaml_io import load_text
 
     tree, _ = load_text(source, "t.yaml")
     connections = parse(tree, "t.yaml")
@@ -292,9 +292,9 @@ def test_model_and_plan_never_crash_on_unexpected_shapes(source):
 def test_only_java_modules_have_outbound_connections():
     """The validator checks the parameter on com.sap.java and java.tomcat modules only (elsewhere
     it is an unknown parameter, N008), so expand must not plan or strip what nobody checked."""
-    from mta_sfsf.expand import removal_paths
-    from mta_sfsf.outbound import parse
-    from mta_sfsf.yaml_io import load_text
+    from mta_sfsf.expand.command import removal_paths
+    from mta_sfsf.expand.connections import parse
+    from mta_sfsf.descriptor.yaml_io import load_text
 
     source = ("modules:\n"
               "  - name: web\n    type: com.sap.hcp.html5\n    parameters:\n"

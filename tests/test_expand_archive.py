@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from expand_helpers import FIXED_TIME, SAMPLE, run
-from mta_sfsf import mtar_rewrite
+from mta_sfsf.descriptor import mtar_rewrite
 from mta_sfsf.errors import InputError
 
 DESCRIPTOR = "META-INF/mtad.yaml"

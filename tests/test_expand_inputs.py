@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from expand_helpers import SAMPLE, outputs, prepare, run
-from mta_sfsf.outbound import parse
-from mta_sfsf.plan import build
-from mta_sfsf.yaml_io import load_text
+from mta_sfsf.expand.connections import parse
+from mta_sfsf.expand.plan import build
+from mta_sfsf.descriptor.yaml_io import load_text
 
 BOM = b"\xef\xbb\xbf"
 

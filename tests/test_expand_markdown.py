@@ -11,10 +11,10 @@ import shlex
 import pytest
 
 from expand_helpers import prepare, run
-from mta_sfsf.outbound import parse
-from mta_sfsf.plan import build
-from mta_sfsf.render import code, md_inline, render, runbook_context
-from mta_sfsf.yaml_io import load_text
+from mta_sfsf.expand.connections import parse
+from mta_sfsf.expand.plan import build
+from mta_sfsf.expand.render import code, md_inline, render, runbook_context
+from mta_sfsf.descriptor.yaml_io import load_text
 
 HOSTILE = {
     "connection": "C1$(touch x)`id`|a",

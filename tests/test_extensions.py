@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from mta_sfsf.descriptor import load
+from mta_sfsf.descriptor.load import load
 
 MAIN_V3 = """\
 _schema-version: '3.1'

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from mta_sfsf import __version__
-from mta_sfsf.http import (BACKOFF_CAP, EXCERPT_CHARS, MAX_ATTEMPTS, MAX_BODY_BYTES,
+from mta_sfsf.online.http import (BACKOFF_CAP, EXCERPT_CHARS, MAX_ATTEMPTS, MAX_BODY_BYTES,
                            RETRY_AFTER_CAP, Client, TransportError, retry_after_seconds)
 from mta_sfsf.secrets import Secret
 from servers import scripted  # noqa: F401  (fixture)
@@ -303,7 +303,7 @@ def test_an_endless_redirect_body_is_not_read_either(scripted, client, method):
 
 
 def test_503_honours_a_retry_after_date_and_caps_a_long_one(scripted, sleeps, mocker):
-    mocker.patch("mta_sfsf.http.time.time", return_value=1_800_000_000.0)
+    mocker.patch("mta_sfsf.online.http.time.time", return_value=1_800_000_000.0)
     soon = email.utils.formatdate(1_800_000_000 + 5, usegmt=True)
     later = email.utils.formatdate(1_800_000_000 + 3600, usegmt=True)
     server = scripted([{"status": 503, "headers": {"Retry-After": soon}},

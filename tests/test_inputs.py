@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mta_sfsf.cli import main
-from mta_sfsf.yaml_io import MAX_BYTES
+from mta_sfsf.descriptor.yaml_io import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample-mta"

@@ -294,7 +294,7 @@ def test_sample_is_clean():
 # --- speed ---------------------------------------------------------------------------------------
 
 def test_check_is_fast_on_a_thousand_modules(tmp_path):
-    from mta_sfsf.descriptor import load
+    from mta_sfsf.descriptor.load import load
     from mta_sfsf.rules import Context
 
     lines = [HEAD.split("modules:")[0] + "modules:"]

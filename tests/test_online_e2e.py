@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from mta_sfsf.cli import main
-from mta_sfsf.sandbox import Sandbox
+from mta_sfsf.online.sandbox import Sandbox
 from servers import EVENT_PATHS, ReceivingApp, scripted  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

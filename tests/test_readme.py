@@ -6,7 +6,7 @@ import re
 from conftest import ROOT
 
 from mta_sfsf.cli import build_parser
-from mta_sfsf.diagnostics import all_codes
+from mta_sfsf.codes import all_codes
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -368,12 +368,12 @@ def test_exit_2_for_usage_errors_and_unreadable_inputs(cli, scratch):
 
 
 def test_exit_3_is_one_line_without_a_traceback_and_writes_nothing(capsys, scratch, monkeypatch):
-    import mta_sfsf.expand
+    import mta_sfsf.expand.command
 
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("secret-looking text that must not be shown")
 
-    monkeypatch.setattr(mta_sfsf.expand, "build_outputs", broken)
+    monkeypatch.setattr(mta_sfsf.expand.command, "build_outputs", broken)
     code, out, err = run_cli(capsys, *MAIN_JOB, crash_expected=True)
     assert code == 3
     last = err.splitlines()[-1]

@@ -137,7 +137,7 @@ def test_sample_with_its_extension_has_no_findings():
 
 
 def test_references_are_fast_on_a_thousand_modules(tmp_path):
-    from mta_sfsf.descriptor import load
+    from mta_sfsf.descriptor.load import load
     from mta_sfsf.rules import Context, references
 
     lines = [HEAD.rstrip("\n"), "parameters: {g: x}", "modules:"]

@@ -5,7 +5,7 @@ import io
 import json
 
 from mta_sfsf.diagnostics import Diagnostic
-from mta_sfsf.report import REPORTERS, default_format
+from mta_sfsf.report import default_format, reporter
 
 ERROR = Diagnostic("dir/mtad.yaml", 14, 9, "F013", "error", "literal secret, 100% wrong",
                    "modules[0].parameters.sfsf-outbound-connections[1].client-secret",
@@ -15,7 +15,7 @@ WARNING = Diagnostic("a,b:c.mtaext", 3, 1, "X009", "warning", "first line\nsecon
 
 def render(name, diagnostics, files=2):
     out, err = io.StringIO(), io.StringIO()
-    REPORTERS[name](diagnostics, files, out, err)
+    reporter(name)(diagnostics, files, out, err)
     return out.getvalue(), err.getvalue()
 
 

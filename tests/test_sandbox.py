@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from mta_sfsf.cli import main
-from mta_sfsf.sandbox import Sandbox
+from mta_sfsf.online.sandbox import Sandbox
 from servers import CLIENT_ID, CLIENT_SECRET, sandbox  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,7 +225,7 @@ def test_a_client_that_resets_its_connection_prints_no_traceback(capfd):
 
 def test_expired_tokens_do_not_pile_up():
     from mta_sfsf import secrets
-    from mta_sfsf.sandbox import TokenStore
+    from mta_sfsf.online.sandbox import TokenStore
 
     now = [0.0]
     store = TokenStore(lifetime=5, clock=lambda: now[0])
@@ -238,7 +238,7 @@ def test_expired_tokens_do_not_pile_up():
 
 
 def test_live_tokens_are_capped_oldest_first():
-    from mta_sfsf.sandbox import MAX_LIVE_TOKENS, TokenStore
+    from mta_sfsf.online.sandbox import MAX_LIVE_TOKENS, TokenStore
 
     store = TokenStore(lifetime=3600, clock=lambda: 0.0)
     first = store.issue("c")

@@ -118,7 +118,7 @@ def test_nothing_is_sent_to_hosts_outside_neo(capsys, tmp_path, mocker, monkeypa
     edit(plan)
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
-    fetch = mocker.patch("mta_sfsf.http.Client.fetch_token")
+    fetch = mocker.patch("mta_sfsf.online.http.Client.fetch_token")
     code = main(["simulate-event", str(path), "--integration", "JobTitleChanged"])
     captured = capsys.readouterr()
     assert code == 2 and message in captured.err

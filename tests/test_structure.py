@@ -123,7 +123,7 @@ def test_garbage_shapes_never_crash(check):
 
 
 def test_structure_is_fast_on_a_thousand_modules(tmp_path):
-    from mta_sfsf.descriptor import load
+    from mta_sfsf.descriptor.load import load
     from mta_sfsf.rules import Context, structure
 
     lines = [HEAD.rstrip("\n"), "modules:"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mta_sfsf.cli import main
-from mta_sfsf.http import Client
+from mta_sfsf.online.http import Client
 from servers import CLIENT_ID, EVENT_PATHS, ReceivingApp, app, sandbox, scripted  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,7 +240,7 @@ def test_usage_errors(capsys, args, message):
 
 
 def test_unreachable_token_endpoint_is_a_failed_step(capsys, scripted, mocker):
-    mocker.patch("mta_sfsf.http.time.sleep")
+    mocker.patch("mta_sfsf.online.http.time.sleep")
     endpoint = scripted([{"action": "reset"}])
     code, verdicts, _ = verify(capsys, "--token-url", endpoint.url, "--app-url", endpoint.url,
                                "--connection", "BenefitsEvents")
@@ -252,7 +252,7 @@ def test_unreachable_token_endpoint_is_a_failed_step(capsys, scripted, mocker):
 
 def test_the_application_state_request_is_not_retried(capsys, sandbox, app, scripted,
                                                       monkeypatch, mocker):
-    sleep = mocker.patch("mta_sfsf.http.time.sleep")
+    sleep = mocker.patch("mta_sfsf.online.http.time.sleep")
     platform = scripted([{"body": {"access_token": "platform-tok-503", "expires_in": 1500}},
                          {"status": 503, "body": {"error": "busy"}}])
     monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_ID", "platform-client")
@@ -380,7 +380,7 @@ def aim_token_url(url):
 def test_no_secret_goes_to_a_token_url_outside_neo(capsys, tmp_path, mocker, monkeypatch, url,
                                                     why):
     monkeypatch.setenv(ENV_SECRET, "secret-for-a-collector-1")
-    fetch = mocker.patch("mta_sfsf.http.Client.fetch_token")
+    fetch = mocker.patch("mta_sfsf.online.http.Client.fetch_token")
     plan = edited(tmp_path, aim_token_url(url))
     code, verdicts, captured = verify(capsys, "--connection", "BenefitsEvents", plan=plan,
                                       ext=None)
@@ -422,7 +422,7 @@ def test_the_platform_secret_goes_only_to_a_neo_region_host(capsys, tmp_path, sa
                                                             mocker, monkeypatch, host):
     monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_ID", "platform-client")
     monkeypatch.setenv("MTA_SFSF_PLATFORM_CLIENT_SECRET", "platform-secret-9")
-    cached = mocker.patch("mta_sfsf.http.Client.cached_token")
+    cached = mocker.patch("mta_sfsf.online.http.Client.cached_token")
     plan = edited(tmp_path, lambda p: p["landscape"].update(host=host))
     code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
                                plan=plan)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mta_sfsf import yaml_io
-from mta_sfsf.yaml_io import YMap, YSeq, decode, load_text, raw_text
+from mta_sfsf.descriptor import yaml_io
+from mta_sfsf.descriptor.yaml_io import YMap, YSeq, decode, load_text, raw_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -225,7 +225,7 @@ def test_works_without_the_c_extension():
     """The package must run where ruamel.yaml.clib is not installed."""
     script = (
         "import sys; sys.modules['_ruamel_yaml'] = None\n"
-        "from mta_sfsf.yaml_io import load_text, _parser\n"
+        "from mta_sfsf.descriptor.yaml_io import load_text, _parser\n"
         "assert _parser().Parser.__module__ == 'ruamel.yaml.parser', _parser().Parser\n"
         "tree, d = load_text('a: [1, 2]\\nb: {c: d}\\n', 'f')\n"
         "assert tree == {'a': [1, 2], 'b': {'c': 'd'}} and d == [], (tree, d)\n"

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any, Iterator, List, Optional, Tuple
 
 from ..diagnostics import Diagnostic, Path, make
-from ..yaml_io import YMap, YSeq, key_loc, value_loc
-from . import (literal_secrets, misspelt_parameters, neo, outbound, references, sfsf,
-               structure)
+from ..descriptor.yaml_io import YMap, YSeq, key_loc, value_loc
+from . import literal_secrets, misspelt_parameters, neo, outbound, references, sfsf, structure
 from .common import element_of
+from .neo import detect_platform
 
 RULE_MODULES = (structure, references, misspelt_parameters, neo, literal_secrets, sfsf, outbound)
 
@@ -51,6 +51,16 @@ class Context:
             for index, item in enumerate(seq):
                 if isinstance(item, YMap):
                     yield index, item
+
+
+def findings(descriptor, platform: str = "auto") -> List[Diagnostic]:
+    """Every finding about a loaded descriptor: what reading and the chain found, then every rule
+    family (``auto`` picks the platform from the descriptor), sorted by place, each once."""
+    diagnostics = list(descriptor.diagnostics)
+    if descriptor.merged is not None:
+        chosen = detect_platform(descriptor.merged) if platform == "auto" else platform
+        diagnostics.extend(run(descriptor, chosen))
+    return sorted(set(diagnostics))
 
 
 def run(descriptor, platform: str) -> List[Diagnostic]:

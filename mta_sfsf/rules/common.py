@@ -16,7 +16,7 @@ import re
 from typing import Any, Iterable, Iterator, Optional, Tuple
 
 from ..diagnostics import Loc, suggest
-from ..yaml_io import YMap, YSeq
+from ..descriptor.yaml_io import YMap, YSeq
 
 # The deployer's pattern and length for IDs and names.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-\.]+$")

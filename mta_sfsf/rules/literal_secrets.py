@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Set
 
-from ..diagnostics import format_path
-from ..yaml_io import YMap, YSeq, value_loc
+from ..diagnostics import declare, format_path
+from ..descriptor.yaml_io import YMap, YSeq, value_loc
 
-CODES = {
+CODES = declare({
     "N020": ("error", "a literal password, secret, token or key in the deployment descriptor"),
-}
+})
 
 SENSITIVE_HINT = ("Any sensitive data should be placed within the MTA extension descriptor: leave "
                   "the value empty here and set it in an .mtaext, or use a reference such as "

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..yaml_io import YMap
+from ..diagnostics import declare
+from ..descriptor.yaml_io import YMap
 from .common import indexed_maps
 
-CODES = {
+CODES = declare({
     "S011": ("error", "a parameter one slip away from a deployer parameter, which the deployer "
                       "would silently ignore"),
-}
+})
 
 # The parameters of the MTA deployer for Cloud Foundry and XSA (cloudfoundry/multiapps-controller,
 # SupportedParameters): modules, resources and required dependencies.

@@ -48,12 +48,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Set, Tuple
 
-from ..diagnostics import suggest
-from ..yaml_io import YMap, YSeq, raw_text
+from ..diagnostics import declare, suggest
+from ..descriptor.yaml_io import YMap, YSeq, raw_text
 from . import neo_types as T
 from .common import did_you_mean, has_placeholder, is_number, one_of
 
-CODES = {
+CODES = declare({
     "N001": ("error", "a _schema-version the Neo environment does not support (2.1, 3.1)"),
     "N002": ("error", "hcp-deployer-version missing, or not 1.0.0, 1.1.0 or 1.2.0"),
     "N003": ("warning", "a version or text written as a number, or a boolean written as text: "
@@ -75,7 +75,7 @@ CODES = {
     "N015": ("warning", "compression-mime-types or compression-min-size without compression: on"),
     "N016": ("warning", "a Java application name that is not letters and digits, starting with a "
                         "letter, at most 30 characters (inferred from its URL)"),
-}
+})
 
 QUOTE_ADVICE = ("To ensure that numeric values, such as product version and IDs, are not "
                 "automatically interpreted as numbers, always wrap them in single quotes")

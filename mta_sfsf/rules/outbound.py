@@ -45,15 +45,15 @@ import re
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import unquote_plus
 
-from ..diagnostics import Loc, Path
+from ..diagnostics import Loc, Path, declare
 from ..urls import url_problem
-from ..yaml_io import YMap, YSeq, value_loc
+from ..descriptor.yaml_io import YMap, YSeq, value_loc
 from .common import MAX_NAME, NAME_PATTERN, has_placeholder, indexed_maps, label
 from .literal_secrets import is_sensitive_name
 from .neo import check_application_name
 from .parameter_checks import SHARED_CODES, ParameterChecks, java_modules
 
-CODES = {
+CODES = declare({
     **SHARED_CODES,
     "F010": ("error", "an outbound connection or integration name that is not a valid MTA name"),
     "F011": ("error", "two outbound connections with the same name in one MTA"),
@@ -64,7 +64,7 @@ CODES = {
     "F016": ("error", "two integrations with the same name in one outbound connection"),
     "F017": ("error", "a malformed integration field (name or source)"),
     "F018": ("warning", "an integration field name that is not a portable identifier"),
-}
+})
 
 CLIENT_CREDENTIALS = "OAuth2ClientCredentials"
 SAML_BEARER = "OAuth2SAMLBearerAssertion"

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Iterator, Optional, Tuple
 
-from ..diagnostics import Path
-from ..yaml_io import YMap
+from ..diagnostics import Path, declare
+from ..descriptor.yaml_io import YMap
 from .common import MAX_NAME, did_you_mean, has_placeholder, one_of
 
 # The codes reported through these checks; each family's ``CODES`` includes them.
-SHARED_CODES = {
+SHARED_CODES = declare({
     "F001": ("error", "an sfsf-* parameter, or one of its keys, has the wrong type"),
     "F002": ("error", "an unknown key in an sfsf-* parameter"),
     "F003": ("error", "a value that is not one of the allowed ones (connection type, "
@@ -22,7 +22,7 @@ SHARED_CODES = {
     "F004": ("error", "a required key of an sfsf-* parameter is missing"),
     "F007": ("error", "an empty or malformed text value (control characters, too long, bad "
                       "characters)"),
-}
+})
 
 SFSF_MODULE_TYPES = ("com.sap.java", "java.tomcat")
 

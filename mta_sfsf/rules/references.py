@@ -33,10 +33,11 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from ..yaml_io import YMap, YSeq
+from ..diagnostics import declare
+from ..descriptor.yaml_io import YMap, YSeq
 from .common import did_you_mean, indexed_maps, label, mapping, name_of
 
-CODES = {
+CODES = declare({
     "R001": ("error", "a requires that names no resource, provided dependency or module"),
     "R002": ("error", "a ~{dep/prop} reference to a dependency that is not required"),
     "R003": ("error", "a reference to a property the dependency does not have"),
@@ -45,7 +46,7 @@ CODES = {
     "R006": ("warning", "an empty property or parameter that an extension descriptor must fill"),
     "R007": ("error", "a property or parameter still empty after the whole extension chain"),
     "R008": ("error", "deployed-after or processed-after names an unknown module or resource"),
-}
+})
 
 PLACEHOLDER = re.compile(r"(?<!\\)\$\{(.+?)\}")
 REFERENCE = re.compile(r"(?<!\\)~\{(.+?)\}")

@@ -23,16 +23,17 @@ module's.
 """
 from __future__ import annotations
 
-from ..yaml_io import YMap, YSeq
+from ..diagnostics import declare
+from ..descriptor.yaml_io import YMap, YSeq
 from .common import has_placeholder
 from .parameter_checks import SHARED_CODES, ParameterChecks, java_modules
 
-CODES = {
+CODES = declare({
     **SHARED_CODES,
     "F005": ("error", "technical-user-id missing on a technical-user connection, or set on a "
                       "default one"),
     "F006": ("warning", "a technical-user SuccessFactors connection (deprecated systemUser)"),
-}
+})
 
 SFSF_CONNECTION_TYPES = ("default", "technical-user")
 SFSF_CONNECTION_KEYS = frozenset({"type", "sfsf-module", "additional-properties",

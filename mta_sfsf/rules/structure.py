@@ -34,10 +34,11 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Tuple
 
-from ..yaml_io import YMap, YSeq, raw_text
+from ..diagnostics import declare
+from ..descriptor.yaml_io import YMap, YSeq, raw_text
 from .common import MAX_NAME, did_you_mean, is_number, label
 
-CODES = {
+CODES = declare({
     "S001": ("error", "a required key is missing or empty"),
     "S002": ("error", "a value of the wrong shape (list, mapping, string, boolean)"),
     "S003": ("error", "an ID or name with characters other than A-Z a-z 0-9 _ - ."),
@@ -49,7 +50,7 @@ CODES = {
     "S009": ("error", "a version the deployer cannot parse"),
     "S010": ("warning", "a version that is not semantic versioning (MAJOR.MINOR.PATCH)"),
     "S012": ("error", "a deployer parameter written beside parameters instead of under them"),
-}
+})
 
 _NOT_IN_NAMES = re.compile(r"[^A-Za-z0-9_\-\.]")  # the first character a name may not hold
 SUPPORTED_SCHEMAS = {2: (0, 1, 2), 3: (0, 1, 2, 3)}

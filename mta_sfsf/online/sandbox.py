@@ -33,10 +33,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, List, Mapping, Optional, TextIO, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from . import __version__
-from .errors import InputError, UsageError
-from .report import one_line
-from .secrets import env_name, remember
+from .. import __version__
+from ..errors import InputError, UsageError
+from ..report import one_line
+from ..secrets import env_name, remember
 
 TOKEN_PATH = "/oauth2/api/v1/token"
 TOKENINFO_PATH = "/oauth2/api/v1/tokeninfo"

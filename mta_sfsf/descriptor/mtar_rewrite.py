@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from typing import BinaryIO, List, Optional, Tuple
 
-from .errors import InputError
+from ..errors import InputError
 
 LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature .. extra length: 30 bytes
 CENTRAL_RECORD = struct.Struct("<4sHHHHHHIIIHHHHHII")  # signature .. header offset: 46 bytes

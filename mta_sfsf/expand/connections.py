@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from .diagnostics import Loc
-from .rules.common import label
-from .rules.outbound import SAML_BEARER, token_lifetime_seconds
-from .rules.parameter_checks import SFSF_MODULE_TYPES
-from .secrets import env_name, walk
-from .yaml_io import YMap, YSeq, value_loc
+from ..diagnostics import Loc
+from ..rules.common import label
+from ..rules.outbound import SAML_BEARER, token_lifetime_seconds
+from ..rules.parameter_checks import SFSF_MODULE_TYPES
+from ..secrets import env_name, walk
+from ..descriptor.yaml_io import YMap, YSeq, value_loc
 
 PARAMETER = "sfsf-outbound-connections"
 

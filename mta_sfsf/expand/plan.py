@@ -11,16 +11,16 @@ import json
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from . import landscape
-from .diagnostics import COMMAND_LINE, Diagnostic, Loc, make
-from .secrets import env_name
+from ..diagnostics import COMMAND_LINE, Diagnostic, Loc, declare, make
+from ..secrets import env_name
 
 if TYPE_CHECKING:  # the registry imports CODES from here: keep this module cheap to import
-    from .outbound import Connection, Integration
+    from .connections import Connection, Integration
 
 FORMAT = "mta-sfsf-plan"
 VERSION = 1
 
-CODES = {
+CODES = declare({
     "P001": ("warning", "no --host or no --account: the token URL, Subscription and REST API URLs "
                         "are placeholders"),
     "P002": ("warning", "--host is not a known Neo region host"),
@@ -31,7 +31,7 @@ CODES = {
                         "receives it as written there, tool-only keys included"),
     "P006": ("warning", "an integration without an endpoint or event: its REST API URL or event is "
                         "a placeholder"),
-}
+})
 
 DEPLOYER, OPERATOR = "neo-deployer", "operator"
 TITLES = {

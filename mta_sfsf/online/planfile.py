@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from .errors import InputError
-from .landscape import NEO_HOSTS
+from ..errors import InputError
+from ..expand.landscape import NEO_HOSTS
 
 FORMAT = "mta-sfsf-plan"
 VERSION = 1

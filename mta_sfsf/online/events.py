@@ -12,8 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 from . import planfile
 from .http import Answer, Client
 from .planfile import Known, Placeholder, PlanIntegration
-from .secrets import Secret
-from .urls import is_loopback
+from ..secrets import Secret
+from ..urls import is_loopback
 
 MAX_PAYLOAD = 1024 * 1024
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from io import StringIO
 from typing import Callable, Dict, List, TextIO, Tuple
 
-from .report import escape_github, one_line
-from .secrets import redact
+from ..report import one_line
+from ..report.github import escape_github
+from ..secrets import redact
 
 VERIFIED, FAILED, NOT_CHECKABLE = "verified", "failed", "not checkable"
 

@@ -23,7 +23,7 @@ from typing import Any, Callable, List, Optional, Tuple
 
 import jinja2
 
-from .errors import UsageError
+from ..errors import UsageError
 
 
 def _shipped_loader() -> jinja2.BaseLoader:
@@ -36,7 +36,7 @@ def _shipped_loader() -> jinja2.BaseLoader:
             return _TraversableLoader(root)
     except (ModuleNotFoundError, TypeError, AttributeError, FileNotFoundError):
         pass
-    return jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates"))
+    return jinja2.FileSystemLoader(str(Path(__file__).resolve().parents[2] / "templates"))
 
 
 class _TraversableLoader(jinja2.BaseLoader):

@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Dict, List, Optional, TextIO, Tuple, Union
 
-from . import edit, landscape, mtar_rewrite, outbound
-from .descriptor import MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor_in
-from .errors import MtaSfsfError, OutputError, UsageError
+from ..descriptor import edit, mtar_rewrite
+from . import landscape
+from .connections import PARAMETER, modules_with_connections, parse, plain
+from ..descriptor.load import MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor_in, load
+from ..diagnostics import exit_code
+from ..errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
-from .report import REPORTERS
-from .rules.outbound import TOOL_KEYS
-from .validate import check, exit_code
-from .yaml_io import YMap, load_text
+from ..report import reporter
+from ..rules import findings
+from ..rules.outbound import TOOL_KEYS
+from ..descriptor.yaml_io import YMap, load_text
 
 PLAN_FILE, RUNBOOK_FILE, DESCRIPTOR_FILE = "plan.json", "RUNBOOK.md", "mtad.yaml"
 RUNBOOK_TEMPLATE = "RUNBOOK.md.j2"
@@ -122,17 +125,18 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     account = landscape.normalize_account(options.account)
     if options.templates and not Path(options.templates).is_dir():
         raise UsageError(f"--templates {options.templates}: not a folder")
-    descriptor, diagnostics = check(options.path, options.extensions, options.platform)
+    descriptor = load(options.path, options.extensions)
+    diagnostics = findings(descriptor, options.platform)
     _refuse_other_kinds(options.path, descriptor)
     files = 1 + len(dict.fromkeys(options.extensions))  # as validate counts the files it read
     if exit_code(diagnostics, strict=False) or descriptor.merged is None:
-        REPORTERS[options.format](diagnostics, files, out, err)
+        reporter(options.format)(diagnostics, files, out, err)
         err.write("mta-sfsf: nothing written: fix the errors first\n")
         return 1
-    connections = outbound.parse(descriptor.merged, descriptor.main.file)
+    connections = parse(descriptor.merged, descriptor.main.file)
     plan = build(descriptor.merged, connections, options.mode, host, account)
     diagnostics = sorted(set(diagnostics) | set(plan.warnings))
-    REPORTERS[options.format](diagnostics, files, out, err)
+    reporter(options.format)(diagnostics, files, out, err)
     if exit_code(diagnostics, options.strict):
         err.write("mta-sfsf: nothing written: warnings fail with --strict\n")
         return 1
@@ -180,8 +184,8 @@ def deployable_text(descriptor: Descriptor, mode: str) -> Tuple[str, str]:
     except edit.EditError as exc:
         raise SafetyError(f"cannot rewrite {main.file} safely ({exc}); nothing written") from None
     reparsed, problems = load_text(new_text, main.file)
-    intended = edit.removed(outbound.plain(main.data), paths)
-    if reparsed is None or outbound.plain(reparsed) != intended:
+    intended = edit.removed(plain(main.data), paths)
+    if reparsed is None or plain(reparsed) != intended:
         raise SafetyError(f"the rewritten {main.file} would not be the intended descriptor; "
                           "nothing written (please report this with the descriptor's layout)")
     del problems
@@ -193,19 +197,19 @@ def removal_paths(data: object, mode: str) -> List[tuple]:
     paths: List[tuple] = []
     if not isinstance(data, YMap):
         return paths
-    for index, module, entries in outbound.modules_with_connections(data):
+    for index, module, entries in modules_with_connections(data):
         parameters = module["parameters"]
         base = ("modules", index, "parameters")
         if mode == "runbook":
             only_key = len(parameters) == 1
             paths.append(("modules", index, "parameters") if only_key and "parameters" in
-                         getattr(module, "spans", {}) else base + (outbound.PARAMETER,))
+                         getattr(module, "spans", {}) else base + (PARAMETER,))
             continue
         if not isinstance(entries, list):
             continue
         for position, entry in enumerate(entries):
             if isinstance(entry, dict):
-                paths.extend(base + (outbound.PARAMETER, position, key)
+                paths.extend(base + (PARAMETER, position, key)
                              for key in sorted(TOOL_KEYS) if key in entry)
     return paths
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from .diagnostics import Diagnostic, Path, make, suggest
+from ..diagnostics import Diagnostic, Path, declare, make, suggest
 from .yaml_io import YMap, YSeq, key_loc, raw_text, value_loc
 
-CODES = {
+CODES = declare({
     "X001": ("error", "two extension descriptors extend the same parent"),
     "X002": ("error", "an extension descriptor that attaches to nothing in the chain"),
     "X003": ("error", "an extension descriptor without _schema-version, ID or extends"),
@@ -39,7 +39,7 @@ CODES = {
     "X009": ("warning", "a key the deployer ignores in an extension descriptor"),
     "X010": ("error", "an extension descriptor replaces a map with a non-map, or the reverse"),
     "X011": ("warning", "an extension descriptor checked on its own: its chain is not checked"),
-}
+})
 
 _HEADER = ("_schema-version", "ID", "extends")
 _TOP_KEYS = _HEADER + ("description", "provider", "version", "parameters", "modules", "resources")

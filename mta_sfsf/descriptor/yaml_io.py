@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from .diagnostics import Diagnostic, Loc, make
+from ..diagnostics import Diagnostic, Loc, make
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200

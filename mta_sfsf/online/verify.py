@@ -21,10 +21,10 @@ from . import planfile
 from .credentials import client_id_source, credentials, extension_data, token_failure
 from .events import post_event, read_payload, rest_url, sample_event
 from .http import Client, TransportError, checked_timeout, checked_url
-from .landscape import is_known_host
+from ..expand.landscape import is_known_host
 from .planfile import LoadedPlan, PlanConnection, PlanIntegration
-from .secrets import Secret, redact
-from .urls import url_problem
+from ..secrets import Secret, redact
+from ..urls import url_problem
 from .verdicts import FAILED, NOT_CHECKABLE, VERIFIED, Results, Verdict, counts, report
 
 PLATFORM_ID_ENV = "MTA_SFSF_PLATFORM_CLIENT_ID"

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path as FsPath
 from typing import Any, List, Optional
 
-from .diagnostics import Diagnostic, Loc, make
-from .errors import InputError
+from ..diagnostics import Diagnostic, Loc, make
+from ..errors import InputError
 from . import chain
 from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text, value_loc
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Optional
 
-from .errors import UsageError
+from ..errors import UsageError
 
 # host -> (technical key, region)
 NEO_HOSTS: Dict[str, tuple] = {

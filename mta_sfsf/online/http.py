@@ -23,11 +23,11 @@ import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
 
-from . import __version__
-from .errors import UsageError
-from .report import one_line
-from .secrets import Secret, redact, remember, remember_basic
-from .urls import url_problem
+from .. import __version__
+from ..errors import UsageError
+from ..report import one_line
+from ..secrets import Secret, redact, remember, remember_basic
+from ..urls import url_problem
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 4

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import List, Mapping, Optional, TextIO, Tuple
 
 from . import planfile
-from .errors import UsageError
+from ..errors import UsageError
 from .credentials import Credentials, credentials, extension_data, token_failure
 from .events import post_event, read_payload, rest_url, sample_event
 from .http import Client, TransportError, checked_timeout, checked_url
 from .planfile import LoadedPlan, PlanConnection, PlanIntegration
-from .secrets import redact
-from .urls import url_problem
+from ..secrets import redact
+from ..urls import url_problem
 
 MAX_COUNT = 1000
 

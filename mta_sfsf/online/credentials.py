@@ -11,18 +11,18 @@ from typing import Any, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from . import planfile
-from .errors import InputError
+from ..errors import InputError
 from .http import TokenOutcome
 from .planfile import Known, Placeholder, PlanConnection, PlanSecret
-from .secrets import Secret, env_name, resolve
-from .urls import is_loopback
+from ..secrets import Secret, env_name, resolve
+from ..urls import is_loopback
 
 _SUBACCOUNT = re.compile(r"^[a-z][a-z0-9]{0,29}$")
 
 
 def extension_data(paths: List[str]) -> List[Any]:
     """The parsed trees of the extension descriptors, in the order given."""
-    from .descriptor import read_document
+    from ..descriptor.load import read_document
 
     trees = []
     for path in paths:
