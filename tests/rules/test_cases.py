@@ -20,7 +20,7 @@ import pytest
 
 from mta_sfsf.validate import check
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"
 _EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s+(?:(\S+):)?(\d+):(\d+)\s*$")
 
 

@@ -12,7 +12,7 @@ import pytest
 from mta_sfsf.descriptor import yaml_io
 from mta_sfsf.descriptor.yaml_io import YMap, YSeq, decode, load_text, raw_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 BOTH = pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure"])
 

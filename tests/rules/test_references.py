@@ -130,7 +130,7 @@ def test_extension_alone_resolves_nothing(check):
 def test_sample_with_its_extension_has_no_findings():
     from pathlib import Path
 
-    sample = Path(__file__).resolve().parent.parent / "sample-mta"
+    sample = Path(__file__).resolve().parents[2] / "sample-mta"
     _, diagnostics = validate(str(sample / "mtad.yaml"), [str(sample / "sample.mtaext")])
     assert [d for d in diagnostics if d.severity == "error"] == []
     assert [d.code for d in diagnostics if d.code[0] in "SR"] == []

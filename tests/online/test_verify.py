@@ -10,7 +10,7 @@ from mta_sfsf.cli import main
 from mta_sfsf.online.http import Client
 from servers import CLIENT_ID, EVENT_PATHS, ReceivingApp, app, sandbox, scripted  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "tests" / "fixtures" / "online" / "sample-plan.json"
 EXT = ROOT / "sample-mta" / "sample.mtaext"
 ENV_ID = "MTA_SFSF_CLIENT_ID_BENEFITSEVENTS"

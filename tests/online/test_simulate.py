@@ -9,7 +9,7 @@ import pytest
 from mta_sfsf.cli import main
 from servers import CLIENT_ID, app, sandbox, scripted  # noqa: F401  (fixtures)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "tests" / "fixtures" / "online" / "sample-plan.json"
 EXT = ROOT / "sample-mta" / "sample.mtaext"
 JOB_TITLE_EVENT = {"effectiveDate": "2026-01-01", "newJobTitle": "Senior Benefits Analyst",

@@ -19,7 +19,7 @@ from mta_sfsf.cli import main
 from mta_sfsf.online.sandbox import Sandbox
 from servers import EVENT_PATHS, ReceivingApp, scripted  # noqa: F401  (fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample-mta"
 CLIENT_ID = "cid-e2e-benefits"
 # Unique values, with characters that URL-encoding changes, so every encoded form differs.

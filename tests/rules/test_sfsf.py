@@ -19,7 +19,7 @@ from mta_sfsf.descriptor.yaml_io import YMap, YSeq
 from conftest import JAVA_MODULE_HEAD, ROOT, SAMPLE
 
 SCHEMA_PATH = ROOT / "mta_sfsf" / "sfsf-outbound-connections.schema.json"
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"
 
 HEAD = JAVA_MODULE_HEAD
 

@@ -14,7 +14,7 @@ import pytest
 from mta_sfsf.cli import main
 from mta_sfsf.descriptor.yaml_io import MAX_BYTES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample-mta"
 GOOD = (SAMPLE / "mtad.yaml").read_text(encoding="utf-8")
 BAD = GOOD.replace("  - name: benefits-db\n    type", "  - name: benefits-db\n    type: x\n    type", 1)

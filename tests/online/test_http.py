@@ -228,7 +228,7 @@ def test_a_token_in_an_error_body_is_redacted(scripted, client):
 
 def test_the_session_never_disables_tls_verification(client):
     assert client.session.verify is True and client.session.trust_env is True
-    package = Path(__file__).resolve().parent.parent / "mta_sfsf"
+    package = Path(__file__).resolve().parents[2] / "mta_sfsf"
     sources = "\n".join(p.read_text() for p in package.rglob("*.py"))
     assert re.search(r"verify\s*=\s*False|\.verify\s*=\s*(?!True)|CERT_NONE|_create_unverified",
                      sources) is None

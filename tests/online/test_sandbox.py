@@ -17,7 +17,7 @@ from mta_sfsf.cli import main
 from mta_sfsf.online.sandbox import Sandbox
 from servers import CLIENT_ID, CLIENT_SECRET, sandbox  # noqa: F401  (fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GRANT = {"grant_type": "client_credentials"}
 
 
