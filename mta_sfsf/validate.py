@@ -30,9 +30,11 @@ class ValidateOptions(NamedTuple):
     platform: str = "auto"
 
 
-def check(path: str, extensions: List[str], platform: str = "auto") -> Tuple[Descriptor, List[Diagnostic]]:
-    """Load one descriptor and return it with all its diagnostics, sorted by place."""
-    descriptor = load(path, extensions)
+def check(path: str, extensions: Optional[List[str]] = None,
+          platform: str = "auto") -> Tuple[Descriptor, List[Diagnostic]]:
+    """Load one descriptor with its extension chain and return it with all its diagnostics,
+    sorted by place."""
+    descriptor = load(path, extensions or [])
     return descriptor, findings(descriptor, platform)
 
 

@@ -34,3 +34,21 @@ def test_ci_runs_the_readme_test_command():
     command = "pip install '.[test]' && pytest"
     assert command in README
     assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_library_example_runs_as_printed(monkeypatch, capsys):
+    block = re.search(r"## As a Python library.*?```python\n(.*?)```", README, re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert namespace["diagnostics"] == [] and namespace["exit_code"] == 0
+    assert '"warnings": 1' in out  # the JSON report of the sample without its extension
+
+
+def test_the_public_api_is_the_documented_handful():
+    import mta_sfsf
+
+    assert sorted(mta_sfsf.__all__) == ["Diagnostic", "__version__", "check", "main"]
+    for name in mta_sfsf.__all__:
+        assert f"`{name}`" in README
