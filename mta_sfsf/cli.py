@@ -67,16 +67,17 @@ def _add_online(parser: argparse.ArgumentParser) -> None:
                         help="connect and read timeout of each request (default 10)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="mta-sfsf",
-        description="Validate and expand SAP BTP Neo MTA descriptors for SuccessFactors "
-                    "outbound OAuth connections.")
-    parser.add_argument("--version", action="version", version=f"mta-sfsf {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help at a fixed width unless COLUMNS says otherwise: argparse's default asks the terminal,
+    which imports shutil (and with it bz2 and lzma) on every run, help or not."""
 
-    p = sub.add_parser("validate", help="report every problem in descriptors, with file:line:col")
+    def __init__(self, prog: str) -> None:
+        columns = os.environ.get("COLUMNS", "")
+        super().__init__(prog, width=int(columns) - 2 if columns.isdigit() and int(columns) > 40
+                         else 98)
+
+
+def _validate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="mtad.yaml, mta.yaml, an .mtar, or - for standard input")
     _add_extensions(p)
@@ -84,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     _add_platform(p)
 
-    p = sub.add_parser("expand", help="write the deployable descriptor, plan.json and RUNBOOK.md")
+
+def _expand_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="mtad.yaml or an .mtar")
     _add_extensions(p)
     p.add_argument("-o", "--output", dest="outdir", required=True, metavar="OUTDIR",
@@ -106,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings stop the expansion too")
     _add_platform(p)
 
-    p = sub.add_parser("verify", help="check the plan's wiring against the live endpoints")
+
+def _verify_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("plan", metavar="PLAN.json", help="the plan.json that expand wrote")
     _add_extensions(p)
     p.add_argument("--connection", dest="connections", action="append", default=[],
@@ -120,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "and MTA_SFSF_PLATFORM_CLIENT_SECRET are set)")
     _add_format(p)
 
-    p = sub.add_parser("simulate-event", help="do what the SuccessFactors integration would do")
+
+def _simulate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("plan", metavar="PLAN.json", help="the plan.json that expand wrote")
     p.add_argument("--integration", required=True, metavar="NAME",
                    help="the integration whose event to send (CONNECTION/NAME when ambiguous)")
@@ -129,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", type=int, default=1, metavar="N",
                    help="send the event N times (default 1)")
 
-    p = sub.add_parser("sandbox", help="a local stand-in for a Neo subaccount's OAuth service")
+
+def _sandbox_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free)")
     p.add_argument("--client", dest="clients", action="append", default=[], metavar="ID",
                    help="client ID to accept; its secret comes from the environment or a file")
@@ -138,6 +143,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--secret-file", metavar="FILE",
                    help="client secrets, one client-id:secret per line (instead of "
                         "MTA_SFSF_SANDBOX_SECRET_<ID>)")
+
+
+# Subcommand -> (one-line help, the function that adds its arguments).
+SUBCOMMANDS = {
+    "validate": ("report every problem in descriptors, with file:line:col", _validate_arguments),
+    "expand": ("write the deployable descriptor, plan.json and RUNBOOK.md", _expand_arguments),
+    "verify": ("check the plan's wiring against the live endpoints", _verify_arguments),
+    "simulate-event": ("do what the SuccessFactors integration would do", _simulate_arguments),
+    "sandbox": ("a local stand-in for a Neo subaccount's OAuth service", _sandbox_arguments),
+}
+
+
+def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``only``) one whose other subcommands carry just their name and help:
+    a run builds the options of the command it runs and no other."""
+    parser = argparse.ArgumentParser(
+        prog="mta-sfsf", formatter_class=_Formatter,
+        description="Validate and expand SAP BTP Neo MTA descriptors for SuccessFactors "
+                    "outbound OAuth connections.")
+    parser.add_argument("--version", action="version", version=f"mta-sfsf {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, (summary, add_arguments) in SUBCOMMANDS.items():
+        p = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                           formatter_class=_Formatter)
+        if only is None or only == name:
+            add_arguments(p)
     return parser
 
 
@@ -151,7 +183,8 @@ def _field_names(options_class) -> tuple:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     module_name, class_name, function_name = COMMANDS[args.command]
     try:
