@@ -8,7 +8,7 @@ is collected from the top, by ``mta_sfsf.codes``.
 """
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple, Optional, Tuple, Union
+from typing import Iterable, List, NamedTuple, Optional, Tuple, Union
 
 PathPart = Union[str, int]
 
@@ -93,9 +93,57 @@ def exit_code(diagnostics: Iterable[Diagnostic], strict: bool) -> int:
     return 1 if any(d.severity in failing for d in diagnostics) else 0
 
 
-def suggest(word: str, choices: Iterable[str]) -> Optional[str]:
-    """The closest known name, for "did you mean" hints."""
-    import difflib
+# "Did you mean" hints must stay cheap on a descriptor with thousands of names and thousands of
+# unresolved ones. Up to SUGGEST_SCAN known names, a word is compared with all of them; past that,
+# with the SUGGEST_SCAN names nearest to it in alphabetical order, half by how they begin and half
+# by how they end (a slip rarely changes both ends). One set of names answers at most
+# SUGGEST_ANSWERS look-ups: past that, nobody reads the hints one by one.
+SUGGEST_SCAN = 400
+SUGGEST_ANSWERS = 100
+# A "known: ..." list names at most this many.
+LIST_LIMIT = 10
 
-    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return match[0] if match else None
+
+class Suggester:
+    """The closest known name to a word, for many look-ups against one set of names."""
+
+    def __init__(self, choices: Iterable[str], answers: int = SUGGEST_ANSWERS) -> None:
+        self._names = sorted(set(choices))
+        large = len(self._names) > SUGGEST_SCAN
+        self._ends = sorted(name[::-1] for name in self._names) if large else []
+        self._answers = answers
+
+    def __call__(self, word: str) -> Optional[str]:
+        if self._answers <= 0:
+            return None
+        self._answers -= 1
+        import difflib
+
+        match = difflib.get_close_matches(word, self.candidates(word), n=1, cutoff=0.6)
+        return match[0] if match else None
+
+    def candidates(self, word: str) -> List[str]:
+        """The names compared with ``word``: all of them, or the nearest SUGGEST_SCAN."""
+        if not self._ends:
+            return self._names
+        from bisect import bisect
+
+        side = SUGGEST_SCAN // 4
+        at = bisect(self._names, word)
+        near = set(self._names[max(0, at - side):at + side])
+        at = bisect(self._ends, word[::-1])
+        near.update(end[::-1] for end in self._ends[max(0, at - side):at + side])
+        return sorted(near)
+
+
+def suggest(word: str, choices: Iterable[str]) -> Optional[str]:
+    """The closest known name, for "did you mean" hints (one look-up, bounded cost)."""
+    return Suggester(choices)(word)
+
+
+def listing(names: Iterable[str], limit: int = LIST_LIMIT, quote: bool = False) -> str:
+    """``a, b, c``, naming at most ``limit`` of them: ``a, b, ... (and 2,990 more)``."""
+    names = list(names)
+    shown = [f'"{name}"' if quote else name for name in names[:limit]]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" (and {more:,} more)" if more > 0 else "")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..diagnostics import Diagnostic, Path, declare, make, suggest
+from ..diagnostics import Diagnostic, Path, Suggester, declare, listing, make, suggest
 from .yaml_io import YMap, YSeq, key_loc, raw_text, value_loc
 
 CODES = declare({
@@ -205,6 +205,7 @@ class _Merge:
         by_name = {item["name"]: i for i, item in enumerate(old_items)
                    if isinstance(item, YMap) and isinstance(item.get("name"), str)}
         result = _copy_seq(old) if isinstance(old, YSeq) else None
+        known: List[Any] = []  # [sorted names, their Suggester], built on the first unknown one
         for index, item in enumerate(new):
             here = path + (index,)
             if not isinstance(item, YMap) or not isinstance(item.get("name"), str):
@@ -213,7 +214,9 @@ class _Merge:
                 continue
             name = item["name"]
             if name not in by_name:
-                self._unknown(item, kind, name, owner, here, sorted(by_name))
+                if not known:
+                    known += [sorted(by_name), Suggester(by_name)]
+                self._unknown(item, kind, name, owner, here, *known)
                 continue
             position = by_name[name]
             element = _copy_map(old_items[position])
@@ -223,7 +226,7 @@ class _Merge:
             merged[key] = result
 
     def _unknown(self, item: YMap, kind: str, name: str, owner: str, path: Path,
-                 known: List[str]) -> None:
+                 known: List[str], suggester: Suggester) -> None:
         if kind == "hook":  # the deployer skips a hook it does not know
             self.report("X009", item, "name", f"unknown hook \"{name}\" for module \"{owner}\" "
                         "is ignored by the deployer", path + ("name",))
@@ -235,8 +238,8 @@ class _Merge:
                        f"descriptor \"{self.ext_id}\"")
         hint = f"an extension descriptor cannot add a {kind}"
         if known:
-            guess = suggest(name, known)
-            hint += f"; did you mean \"{guess}\"?" if guess else "; known: " + ", ".join(known)
+            guess = suggester(name)
+            hint += f"; did you mean \"{guess}\"?" if guess else "; known: " + listing(known)
         self.report("X005", item, "name", message, path + ("name",), hint=hint)
 
     def _section(self, merged: YMap, ext: YMap, section: str, path: Path, owner: str,

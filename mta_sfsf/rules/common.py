@@ -13,9 +13,9 @@ Wording, the same in every family:
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Optional, Tuple
+from typing import Any, Iterable, Iterator, Optional, Tuple, Union
 
-from ..diagnostics import Loc, suggest
+from ..diagnostics import Loc, Suggester, suggest
 from ..descriptor.yaml_io import YMap, YSeq
 
 # The deployer's pattern and length for IDs and names.
@@ -76,9 +76,10 @@ def element_of(data: YMap, path: tuple) -> str:
     return ""
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
-    """``did you mean "x"?`` for the closest known name, or None."""
-    match = suggest(word, choices)
+def did_you_mean(word: str, choices: Union[Iterable[str], Suggester]) -> Optional[str]:
+    """``did you mean "x"?`` for the closest known name, or None; a ``Suggester`` serves the
+    many look-ups against one large set of names."""
+    match = choices(word) if isinstance(choices, Suggester) else suggest(word, choices)
     return f'did you mean "{match}"?' if match else None
 
 

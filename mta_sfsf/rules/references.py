@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from ..diagnostics import declare
+from ..diagnostics import Suggester, declare, listing
 from ..descriptor.yaml_io import YMap, YSeq
 from .common import did_you_mean, indexed_maps, label, mapping, name_of
 
@@ -111,6 +111,8 @@ class _Index:
             if name_of(resource) is not None:
                 self.resources.setdefault(name_of(resource), resource)
         self.global_parameters = mapping(ctx.data.get("parameters"))
+        self._names: Optional[Suggester] = None
+        self._order_names: Dict[str, Suggester] = {}
         # module-types / resource-types declared in the descriptor: parameters by type name
         self.type_parameters: Dict[Tuple[str, str], YMap] = {}
         for section in ("module-types", "resource-types"):
@@ -145,8 +147,18 @@ class _Index:
             props = provided.get("properties")
         return mapping(props)
 
-    def all_names(self) -> Set[str]:
-        return set(self.resources) | set(self.provided)
+    def names(self) -> Suggester:
+        """Every name a requires can resolve to, built once, on the first unresolved one."""
+        if self._names is None:
+            self._names = Suggester(set(self.resources) | set(self.provided))
+        return self._names
+
+    def order_names(self, kind: str) -> Suggester:
+        """The module (or resource) names that deployed-after (processed-after) may list."""
+        if kind not in self._order_names:
+            self._order_names[kind] = Suggester(self.modules if kind == "module"
+                                                else self.resources)
+        return self._order_names[kind]
 
 
 class _Owner:
@@ -188,7 +200,7 @@ def _check_module(ctx, index: _Index, m: int, module: YMap) -> None:
             _scan(ctx, index, hook["parameters"], here + ("parameters",), hook_owner,
                   [hook["parameters"]] + scope)
     if index.v3:
-        _order_names(ctx, owner, module, "deployed-after", base, index.modules, "module")
+        _order_names(ctx, index, owner, module, "deployed-after", base, "module")
 
 
 def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
@@ -206,7 +218,7 @@ def _check_resource(ctx, index: _Index, r: int, resource: YMap) -> None:
     for q, requirement in indexed_maps(resource.get("requires")):
         _requirement_values(ctx, index, requirement, base + ("requires", q), owner, scope)
     if index.v3:
-        _order_names(ctx, owner, resource, "processed-after", base, index.resources, "resource")
+        _order_names(ctx, index, owner, resource, "processed-after", base, "resource")
 
 
 def _check_requires(ctx, index: _Index, owner: YMap, base: tuple, kind: str,
@@ -220,7 +232,7 @@ def _check_requires(ctx, index: _Index, owner: YMap, base: tuple, kind: str,
         if not index.resolves(name):
             ctx.report("R001", requirement, "name", f"Unresolved required dependency \"{name}\" "
                        f"for {kind} \"{owner_name}\"", base + ("requires", r, "name"),
-                       hint=did_you_mean(name, index.all_names())
+                       hint=did_you_mean(name, index.names())
                        or f"add a resource or a provided dependency called \"{name}\"")
             continue
         required.setdefault(name, requirement)
@@ -286,7 +298,7 @@ def _references(ctx, index: _Index, container: Any, key: Any, text: str, here: t
 
 
 def _unknown_hint(dep: str, index: _Index) -> str:
-    return (did_you_mean(dep, index.all_names())
+    return (did_you_mean(dep, index.names())
             or f"add a resource or a provided dependency called \"{dep}\", and require it")
 
 
@@ -295,7 +307,7 @@ def _property_exists(ctx, index: _Index, container: Any, key: Any, here: tuple,
     properties = index.properties_of(dep)
     if properties is None or prop in properties:
         return
-    known = ", ".join(f"\"{k}\"" for k in sorted(str(k) for k in properties))
+    known = listing(sorted(str(k) for k in properties), quote=True)
     ctx.report("R003", container, key, f"{owner.label}: unable to resolve \"{written}\": "
                f"\"{dep}\" has no property \"{prop}\"", here,
                hint=did_you_mean(prop, [k for k in properties if isinstance(k, str)])
@@ -424,8 +436,9 @@ def _reference_cycles(ctx, index: _Index) -> None:
                    f"\"{cycle[0]}\": {chain}"), path)
 
 
-def _order_names(ctx, owner: _Owner, element: YMap, key: str, base: tuple,
-                 known: Dict[str, YMap], kind: str) -> None:
+def _order_names(ctx, index: _Index, owner: _Owner, element: YMap, key: str, base: tuple,
+                 kind: str) -> None:
+    known = index.modules if kind == "module" else index.resources
     names = element.get(key)
     if not isinstance(names, YSeq):
         return
@@ -433,7 +446,8 @@ def _order_names(ctx, owner: _Owner, element: YMap, key: str, base: tuple,
         if isinstance(name, str) and name not in known:
             ctx.report("R008", names, i, f"{owner.label}: {key} names \"{name}\", which is not "
                        f"a {kind} of this descriptor", base + (key, i),
-                       hint=did_you_mean(name, known) or f"remove \"{name}\" from {key}")
+                       hint=did_you_mean(name, index.order_names(kind))
+                       or f"remove \"{name}\" from {key}")
 
 
 def _empty_values(ctx) -> None:
