@@ -1,25 +1,23 @@
 """``mta-sfsf validate``: read each descriptor with its extension chain, run every rule family,
 report every finding at once, sorted by file and position.
 
-Extension descriptors come from ``-e`` or among the paths (any ``*.mtaext``, as a pre-commit hook
-passes them). With several descriptors, each extension descriptor goes to the descriptor its
-chain leads to. An extension descriptor given without any descriptor is checked with the
-``mtad.yaml`` (or ``mta.yaml``) beside it.
+Extension descriptors come from ``-e`` (the chain the user states) or among the paths (any
+``*.mtaext``, as a pre-commit hook passes them), which join the descriptor they extend in their
+folder or the nearest above, as alternatives: every chain to a leaf is validated on its own
+(``descriptor.pairing``).
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path as FsPath
 from typing import Dict, List, NamedTuple, Optional, TextIO, Tuple
 
-from .descriptor.load import Descriptor, Document, descriptor_in, load, read_document
+from .descriptor.load import Descriptor, Document, load, read_document
+from .descriptor.pairing import MAX_CHAINS, Group, alternatives, assign, is_extension
 from .diagnostics import Diagnostic, exit_code, make
 from .errors import InputError
 from .report import reporter
 from .rules import findings
 from .descriptor.yaml_io import value_loc
-
-EXTENSION_SUFFIX = ".mtaext"
 
 
 class ValidateOptions(NamedTuple):
@@ -56,67 +54,44 @@ class _Inputs:
         self.files += 1
         return result
 
-
-def _root(ext: Document, by_id: Dict[str, Document]) -> Optional[str]:
-    """The ID an extension's chain leads to: the first parent that is not an extension given."""
-    parent = ext.data.get("extends")
-    for _ in range(len(by_id) + 1):  # bounded: a cycle of extensions leads nowhere
-        if not isinstance(parent, str) or parent not in by_id:
-            return parent if isinstance(parent, str) else None
-        parent = by_id[parent].data.get("extends")
-    return None
-
-
-def _pair(mains: List[Tuple[str, tuple]], extensions: List[Document]) -> Dict[int, List[Document]]:
-    """Which extensions go with which descriptor (by index into ``mains``)."""
-    pairs: Dict[int, List[Document]] = {i: [] for i in range(len(mains))}
-    by_id = {ext.id: ext for ext in extensions if ext.id}
-    main_ids = {}
-    for index, (_, (document, _)) in enumerate(mains):
-        if document.id is not None:
-            main_ids.setdefault(document.id, index)
-    for ext in extensions:
-        index = main_ids.get(_root(ext, by_id), 0)  # no match: the first reports it (X002)
-        pairs[index].append(ext)
-    return pairs
+    def extensions(self, paths: List[str], diagnostics: List[Diagnostic]) -> List[Document]:
+        """The extension descriptors that parsed; the findings of all go to ``diagnostics``."""
+        documents = []
+        for path in paths:
+            read = self.read(path)
+            if read is not None:
+                diagnostics.extend(read[1])
+                if read[0].data is not None:
+                    documents.append(read[0])
+        return documents
 
 
 def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     inputs = _Inputs(err)
-    main_paths = [p for p in options.paths if not p.lower().endswith(EXTENSION_SUFFIX)]
-    ext_paths = list(options.extensions) + [p for p in options.paths
-                                            if p.lower().endswith(EXTENSION_SUFFIX)]
+    paths = list(dict.fromkeys(options.paths))
+    stated_paths = list(dict.fromkeys(options.extensions))
     diagnostics: List[Diagnostic] = []
-    extensions: List[Document] = []
-    for path in dict.fromkeys(ext_paths):
-        read = inputs.read(path)
-        if read is not None:
-            diagnostics.extend(read[1])
-            if read[0].data is not None:
-                extensions.append(read[0])
-    alone: List[Document] = []
-    if not main_paths:
-        main_paths, alone = _beside(extensions)
-        extensions = [ext for ext in extensions if ext not in alone]
+    stated = inputs.extensions(stated_paths, diagnostics)
+    loose = inputs.extensions([p for p in paths if is_extension(p) and p not in stated_paths],
+                              diagnostics)
+    groups = []
+    for path in paths:
+        if not is_extension(path):
+            read = inputs.read(path)
+            if read is not None:
+                groups.append(Group(path, read))
+    alone = assign(groups, stated, loose)
+    inputs.files += sum(1 for group in groups if group.found)
     for ext in alone:
-        diagnostics.append(make("X011", value_loc(ext.data, "extends"),
-                                f"extension descriptor {ext.file} is checked on its own: no "
-                                "deployment descriptor was given and none is beside it, so its "
-                                f"chain to \"{ext.data.get('extends')}\" is not checked",
-                                ("extends",), hint="validate it with its descriptor: mta-sfsf "
-                                f"validate mtad.yaml -e {ext.file}"))
-        diagnostics.extend(findings(load(ext.file, main=(ext, []), extensions=([], [])),
-                                    options.platform))
-    mains = []
-    for path in main_paths:
-        read = inputs.read(path)
-        if read is not None:
-            mains.append((path, read))
-    pairs = _pair(mains, extensions) if mains else {}
-    for index, (path, read) in enumerate(mains):
-        descriptor = load(path, main=read, extensions=(pairs[index], []))
-        diagnostics.extend(findings(descriptor, options.platform))
+        diagnostics.extend(_alone(ext, options.platform, "no deployment descriptor was given "
+                                  "and none is beside it"))
+    for group in groups:
+        chains, left_over = alternatives(group)
+        diagnostics.extend(_chains(group, chains, options.platform))
+        for ext in left_over:
+            diagnostics.extend(_alone(ext, options.platform, f"{group.path} has more than "
+                                      f"{MAX_CHAINS} alternative chains"))
     diagnostics = sorted(set(diagnostics))
     reporter(options.format)(diagnostics, inputs.files, out, err)
     if inputs.unreadable:
@@ -124,16 +99,35 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
     return exit_code(diagnostics, options.strict)
 
 
-def _beside(extensions: List[Document]) -> Tuple[List[str], List[Document]]:
-    """Descriptors next to extension descriptors given alone (a pre-commit run passes only the
-    files that changed), and the extensions with none beside them."""
-    found: List[str] = []
-    alone: List[Document] = []
-    for ext in extensions:
-        folder = FsPath(ext.file).parent
-        descriptor = descriptor_in(folder) if ext.file != "<stdin>" else None
-        if descriptor is None:
-            alone.append(ext)
-        elif str(descriptor) not in found:
-            found.append(str(descriptor))
-    return found, alone
+def _alone(ext: Document, platform: str, why: str) -> List[Diagnostic]:
+    """An extension descriptor checked without its descriptor, as far as that goes."""
+    warning = make("X011", value_loc(ext.data, "extends"),
+                   f"extension descriptor {ext.file} is checked on its own: {why}, so its "
+                   "chain to "
+                   f"\"{ext.data.get('extends')}\" is not checked", ("extends",),
+                   hint=f"validate it with its descriptor: mta-sfsf validate mtad.yaml -e {ext.file}")
+    return [warning] + findings(load(ext.file, main=(ext, []), extensions=([], [])), platform)
+
+
+def _chains(group: Group, chains: List[List[Document]], platform: str) -> List[Diagnostic]:
+    """Every chain of one descriptor validated on its own. With several chains, a finding that
+    not every chain has names the chains it comes from; the others are reported once, as is."""
+    results = []
+    for chain in chains:
+        descriptor = load(group.path, main=group.read, extensions=(group.stated + chain, []))
+        name = " -> ".join([descriptor.main.file] + [ext.file for ext in descriptor.extensions])
+        results.append((name, findings(descriptor, platform)))
+    if len(results) == 1:
+        return results[0][1]
+    chains_of: Dict[Diagnostic, List[str]] = {}
+    for name, found in results:
+        for diagnostic in found:
+            chains_of.setdefault(diagnostic, []).append(name)
+    named = []
+    for diagnostic, names in chains_of.items():
+        if len(names) < len(results):
+            label = "chain" if len(names) == 1 else "chains"
+            diagnostic = diagnostic._replace(
+                message=f"{diagnostic.message} ({label}: {', '.join(names)})")
+        named.append(diagnostic)
+    return named

@@ -10,6 +10,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -144,15 +145,32 @@ def test_a_chain_of_a_thousand_extension_files_in_any_order(cli, ws):
 
 
 def test_a_thousand_extensions_of_the_same_parent_are_each_reported(cli, ws):
-    for i in range(1_000):
-        (ws / f"e{i:04}.mtaext").write_text(
+    names = [f"e{i:04}.mtaext" for i in range(1_000)]
+    for i, name in enumerate(names):
+        (ws / name).write_text(
             f"_schema-version: '3.1'\nID: ext{i}\nextends: com.example.benefits\n")
-    code, out, _ = cli("validate", "mtad.yaml", *[f"e{i:04}.mtaext" for i in range(1_000)],
-                       "--format", "json")
+    code, out, _ = cli("validate", "mtad.yaml", "-e", ",".join(names), "--format", "json")
     assert code == 1
     findings = json.loads(out)["diagnostics"]
     clashes = [d for d in findings if d["code"] == "X001"]
     assert len(clashes) >= 999 and all(d["line"] == 3 for d in clashes)
+
+
+def test_a_thousand_alternatives_given_as_paths_are_bounded(cli, ws):
+    from mta_sfsf.descriptor.pairing import MAX_CHAINS
+
+    names = [f"e{i:04}.mtaext" for i in range(1_000)]
+    for i, name in enumerate(names):
+        (ws / name).write_text(
+            f"_schema-version: '3.1'\nID: ext{i}\nextends: com.example.benefits\n")
+    started = time.monotonic()
+    code, out, _ = cli("validate", "mtad.yaml", *names, "--format", "json")
+    assert time.monotonic() - started < 10
+    findings = json.loads(out)["diagnostics"]
+    assert not [d for d in findings if d["code"] == "X001"]  # alternatives, not one chain
+    left_over = [d["file"] for d in findings if d["code"] == "X011"]
+    assert left_over == names[MAX_CHAINS:]
+    assert code == 1  # each chain leaves the client secret empty (R007)
 
 
 def test_deep_nesting_and_alias_bombs_are_refused_quickly(cli, ws):

@@ -13,6 +13,7 @@ import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 SAMPLE = ROOT / "sample-mta"
 # What pre-commit's own schema requires and allows for a hook (pre-commit/pre-commit,
 # clientlib.py MANIFEST_HOOK_DICT).
@@ -89,3 +90,91 @@ def test_entry_fails_a_bad_descriptor(hook, tmp_path):
     result = run_hook(hook, ["mtad.yaml"], tmp_path)
     assert result.returncode == 1
     assert "mtad.yaml:3:1: error Y002: duplicate key 'ID'" in result.stderr
+
+
+def _git(*argv, cwd):
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com",
+                           "-c", "commit.gpgsign=false", *argv], cwd=cwd, check=True,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _hook_repository(target: Path) -> str:
+    """This checkout as it is now (uncommitted and new files too) committed in a fresh git
+    repository: try-repo reads only committed and tracked files, and CI's clone is clean."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, timeout=60)
+    if listed.returncode == 0:
+        for name in filter(None, listed.stdout.decode().split("\0")):
+            if (ROOT / name).is_file():
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, target / name)
+    else:  # not a git checkout (an unpacked sdist)
+        shutil.copytree(ROOT, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "venv", "*.egg-info", "__pycache__", ".pytest_cache", "build",
+            "dist"))
+    _git("init", "-q", cwd=target)
+    _git("add", "-A", cwd=target)
+    _git("commit", "-q", "-m", "hook", cwd=target)
+    return _git("rev-parse", "HEAD", cwd=target).stdout.strip()
+
+
+def test_the_readme_recipe_with_the_real_pre_commit(tmp_path):
+    """pre-commit try-repo, then the README's .pre-commit-config.yaml, on a repository holding
+    the layouts of real MTA repositories: SAP's Benefits folder (mtad.yaml, dev.mtaext,
+    prod.mtaext), a root mta.yaml beside neo/mtad.yaml + neo/prod.mtaext of the same ID, and
+    another MTA's mta.yaml committed alone."""
+    pytest.importorskip("pre_commit")
+    hooks, repo = tmp_path / "hooks", tmp_path / "repo"
+    hooks.mkdir()
+    rev = _hook_repository(hooks)
+    mtad = (SAMPLE / "mtad.yaml").read_text(encoding="utf-8")
+    ext = (SAMPLE / "sample.mtaext").read_text(encoding="utf-8")
+    files = {
+        "benefits/mtad.yaml": mtad,
+        "benefits/dev.mtaext": ext.replace("benefits.config", "benefits.dev"),
+        "benefits/prod.mtaext": ext.replace("benefits.config", "benefits.prod"),
+        "mta.yaml": "_schema-version: '3.1'\nID: com.example.shop\nversion: 1.0.0\n"
+                    "modules:\n  - name: ui\n    type: html5\n",
+        "neo/mtad.yaml": mtad.replace("com.example.benefits", "com.example.shop"),
+        "neo/prod.mtaext": ext.replace("com.example.benefits", "com.example.shop"),
+        "other/mta.yaml": "_schema-version: '3.1'\nID: com.example.other\nversion: 1.0.0\n"
+                          "modules:\n  - name: web\n    type: html5\n",
+        "README.md": "not a descriptor\n",
+    }
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    recipe = re.search(r"### pre-commit\n.*?```yaml\n(.*?)```", README, re.S).group(1)
+    assert "args" not in recipe and "<this repository>" in recipe
+    (repo / ".pre-commit-config.yaml").write_text(
+        recipe.replace("<this repository>", str(hooks)).replace("<a full commit SHA>", rev),
+        encoding="utf-8")
+    _git("init", "-q", cwd=repo)
+    _git("add", "-A", cwd=repo)
+    _git("commit", "-q", "-m", "layouts", cwd=repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    env.pop("GITHUB_ACTIONS", None)  # text findings, wherever the tests run
+
+    def pre_commit(*argv):
+        result = subprocess.run([sys.executable, "-m", "pre_commit", *argv], cwd=repo, env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode in (0, 1), result.stdout + result.stderr  # 3: pre-commit broke
+        return result.returncode, result.stdout
+
+    code, out = pre_commit("try-repo", str(hooks), "mta-sfsf-validate", "--all-files",
+                           "--verbose")
+    assert (code, re.findall(r"^mta-sfsf validate\.+(\w+)$", out, re.M)) == (0, ["Passed"]), out
+    assert "0 error(s), 0 warning(s) in 7 files" in out  # every descriptor, README.md left out
+
+    # Commits as pre-commit sees them, through the README's recipe: only the changed files.
+    for changed in (["other/mta.yaml"], ["neo/prod.mtaext"], ["benefits/prod.mtaext"],
+                    ["benefits/dev.mtaext", "benefits/prod.mtaext"]):
+        code, out = pre_commit("run", "--files", *changed)
+        assert code == 0 and "Passed" in out, (changed, out)
+    (repo / "benefits/prod.mtaext").write_text(
+        files["benefits/prod.mtaext"].replace("- name: benefits-db", "- name: benefits-dbb"),
+        encoding="utf-8")
+    code, out = pre_commit("run", "--files", "benefits/prod.mtaext")
+    assert code == 1 and "mta-sfsf validate" in out and "Failed" in out, out
+    assert re.findall(r"^\S+: error (\w+):", out, re.M) == ["X005"], out
+    assert "benefits/prod.mtaext:11:11: error X005" in out
