@@ -9,7 +9,7 @@ import argparse
 import importlib
 import os
 import sys
-from typing import List, Optional
+from typing import Callable, List, NamedTuple, Optional, Tuple
 
 from . import __version__
 from .errors import MtaSfsfError
@@ -23,6 +23,7 @@ COMMANDS = {
     "verify": ("mta_sfsf.online.verify", "VerifyOptions", "run"),
     "simulate-event": ("mta_sfsf.online.simulate", "SimulateOptions", "run"),
     "sandbox": ("mta_sfsf.online.sandbox", "SandboxOptions", "run"),
+    "schema": ("mta_sfsf.schema", "SchemaOptions", "run"),
 }
 
 
@@ -67,14 +68,20 @@ def _add_online(parser: argparse.ArgumentParser) -> None:
                         help="connect and read timeout of each request (default 10)")
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
+class _Formatter(argparse.HelpFormatter):
     """Help at a fixed width unless COLUMNS says otherwise: argparse's default asks the terminal,
-    which imports shutil (and with it bz2 and lzma) on every run, help or not."""
+    which imports shutil (and with it bz2 and lzma) on every run, help or not. Descriptions are
+    wrapped; an epilog (examples, exit codes) keeps its lines."""
 
     def __init__(self, prog: str) -> None:
         columns = os.environ.get("COLUMNS", "")
         super().__init__(prog, width=int(columns) - 2 if columns.isdigit() and int(columns) > 40
                          else 98)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 def _validate_arguments(p: argparse.ArgumentParser) -> None:
@@ -145,13 +152,114 @@ def _sandbox_arguments(p: argparse.ArgumentParser) -> None:
                         "MTA_SFSF_SANDBOX_SECRET_<ID>)")
 
 
-# Subcommand -> (one-line help, the function that adds its arguments).
+def _schema_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--kind", choices=("mtad", "mtaext"), default="mtad",
+                   help="deployment descriptor (mtad.yaml, the default) or extension descriptor "
+                        "(.mtaext)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the schema to FILE instead of standard output")
+
+
+# The exit codes every command shares; a command may word one of them its own way.
+_COMMON_EXITS = ("2  usage error, or an input that cannot be read at all",
+                 "3  internal error (a bug: please report it with the command you ran)",
+                 "130  interrupted (Ctrl-C)")
+
+
+class Subcommand(NamedTuple):
+    summary: str  # the one line of the command list
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    description: str
+    examples: Tuple[str, ...]  # command lines a test parses; "$ " lines are other commands
+    exits: Tuple[str, ...]  # "code  meaning", the command's own 0 and 1 first
+
+    def epilog(self) -> str:
+        own = {line.split("  ", 1)[0] for line in self.exits}
+        exits = self.exits + tuple(line for line in _COMMON_EXITS
+                                   if line.split("  ", 1)[0] not in own)
+        width = max(len(line.split("  ", 1)[0]) for line in exits)
+        return ("examples:\n" + "".join(f"  {line}\n" for line in self.examples)
+                + "\nexit codes:\n" + "".join(
+                    "  {:<{}}  {}\n".format(*line.split("  ", 1)[:1], width,
+                                            line.split("  ", 1)[1]) for line in exits))
+
+
 SUBCOMMANDS = {
-    "validate": ("report every problem in descriptors, with file:line:col", _validate_arguments),
-    "expand": ("write the deployable descriptor, plan.json and RUNBOOK.md", _expand_arguments),
-    "verify": ("check the plan's wiring against the live endpoints", _verify_arguments),
-    "simulate-event": ("do what the SuccessFactors integration would do", _simulate_arguments),
-    "sandbox": ("a local stand-in for a Neo subaccount's OAuth service", _sandbox_arguments),
+    "validate": Subcommand(
+        "report every problem in descriptors, with file:line:col", _validate_arguments,
+        "Report every problem in MTA deployment descriptors (mtad.yaml), development "
+        "descriptors (mta.yaml), .mtar archives and extension descriptors (.mtaext) at once, "
+        "each with file:line:col, a stable code, the key path and a hint. Findings go to "
+        "standard output; the README lists every code.",
+        ("mta-sfsf validate sample-mta/mtad.yaml -e sample-mta/sample.mtaext",
+         "mta-sfsf validate build/app.mtar --format json > findings.json",
+         "mta-sfsf validate mtad.yaml --strict --platform neo",
+         "cat mtad.yaml | mta-sfsf validate -"),
+        ("0  no errors (warnings allowed unless --strict)",
+         "1  errors found, or a warning with --strict")),
+    "expand": Subcommand(
+        "write the deployable descriptor, plan.json and RUNBOOK.md", _expand_arguments,
+        "Turn sfsf-outbound-connections into the deployable descriptor (a minimal change of "
+        "yours, inside a new .mtar when PATH is one), a plan.json and a RUNBOOK.md in OUTDIR. "
+        "Nothing is written while the descriptor has errors.",
+        ("mta-sfsf expand sample-mta/mtad.yaml -e sample-mta/sample.mtaext -o out "
+         "--host eu2.hana.ondemand.com --account mysubaccount",
+         "mta-sfsf expand build/app.mtar -o deploy --mode runbook --host eu2.hana.ondemand.com "
+         "--account mysubaccount",
+         "mta-sfsf expand sample-mta/mtad.yaml -o out --check --diff"),
+        ("0  wrote the outputs, or --check found them current",
+         "1  errors in the descriptor (or warnings with --strict), or --check found "
+         "differences",
+         "2  usage error, an input that cannot be read at all, or an output that "
+         "cannot be written")),
+    "verify": Subcommand(
+        "check the plan's wiring against the live endpoints", _verify_arguments,
+        "Check each connection of a plan.json against the live endpoints, as SuccessFactors "
+        "would call them: the token endpoint with the client's credentials, then the app's "
+        "REST API URL. Secrets come from -e extension descriptors or the environment "
+        "(MTA_SFSF_CLIENT_SECRET_<CONNECTION>), never from arguments.",
+        ("mta-sfsf verify out/plan.json -e sample-mta/sample.mtaext",
+         "mta-sfsf verify out/plan.json -e sample-mta/sample.mtaext --token-url "
+         "http://127.0.0.1:8765/oauth2/api/v1/token --app-url http://127.0.0.1:8080 "
+         "--send-event",
+         "mta-sfsf verify deploy/plan.json --connection BenefitsEvents --format github"),
+        ("0  every checkable step verified",
+         "1  a check failed")),
+    "simulate-event": Subcommand(
+        "do what the SuccessFactors integration would do", _simulate_arguments,
+        "Get a token as the outbound OAuth configuration does and POST the integration's JSON "
+        "event to the REST API URL, printing status, latency and a redacted excerpt of each "
+        "answer. Client credentials connections only. An event is never retried.",
+        ("mta-sfsf simulate-event out/plan.json --integration JobTitleChanged "
+         "-e sample-mta/sample.mtaext --token-url http://127.0.0.1:8765/oauth2/api/v1/token "
+         "--app-url http://127.0.0.1:8080 --count 3",
+         "mta-sfsf simulate-event out/plan.json --integration BenefitsEvents/JobTitleChanged "
+         "--payload event.json"),
+        ("0  a token, and a 2xx answer to every event",
+         "1  no token, or an event was not accepted")),
+    "sandbox": Subcommand(
+        "a local stand-in for a Neo subaccount's OAuth service", _sandbox_arguments,
+        "Serve a Neo-like OAuth token endpoint (client credentials), tokeninfo and "
+        "introspection on 127.0.0.1 only, until Ctrl-C. Client secrets come from "
+        "MTA_SFSF_SANDBOX_SECRET_<ID> or --secret-file, never from arguments.",
+        ("$ export MTA_SFSF_SANDBOX_SECRET_MY_CLIENT='any-local-secret'",
+         "mta-sfsf sandbox --client my-client --port 8765",
+         "mta-sfsf sandbox --secret-file secrets.txt --client a --client b --token-lifetime 60"),
+        ("0  stopped with Ctrl-C, its normal end",
+         "130  not used: Ctrl-C is how the sandbox stops",
+         "2  usage error (such as a client without a secret), an unreadable "
+         "--secret-file, or a port that cannot be used")),
+    "schema": Subcommand(
+        "print a JSON Schema of a Neo descriptor, for editors", _schema_arguments,
+        "Print a JSON Schema (draft-07) of a whole SAP BTP Neo deployment descriptor or "
+        "extension descriptor, built from the tables validate checks with: module and resource "
+        "types, every parameter of com.sap.java, java.tomcat and com.sap.hcp.html5, the sfsf-* "
+        "parameters and sfsf-outbound-connections. Point an editor's YAML language server at "
+        "it for completion and checks as you type; validate checks more.",
+        ("mta-sfsf schema -o .vscode/mtad.schema.json",
+         "mta-sfsf schema --kind mtaext > mtaext.schema.json"),
+        ("0  printed or wrote the schema",
+         "2  usage error, or FILE cannot be written")),
 }
 
 
@@ -165,11 +273,13 @@ def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mta-sfsf {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name, (summary, add_arguments) in SUBCOMMANDS.items():
-        p = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                           formatter_class=_Formatter)
+    for name, command in SUBCOMMANDS.items():
         if only is None or only == name:
-            add_arguments(p)
+            p = sub.add_parser(name, help=command.summary, description=command.description,
+                               epilog=command.epilog(), formatter_class=_Formatter)
+            command.add_arguments(p)
+        else:
+            sub.add_parser(name, help=command.summary, formatter_class=_Formatter)
     return parser
 
 

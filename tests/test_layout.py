@@ -19,7 +19,8 @@ LAYERS = [
     {"mta_sfsf.errors", "mta_sfsf.secrets", "mta_sfsf.diagnostics", "mta_sfsf.urls"},
     "mta_sfsf.descriptor", "mta_sfsf.rules", "mta_sfsf.report", "mta_sfsf.expand",
     "mta_sfsf.online",
-    {"mta_sfsf.validate", "mta_sfsf.codes", "mta_sfsf.cli", "mta_sfsf.__main__"},
+    {"mta_sfsf.validate", "mta_sfsf.codes", "mta_sfsf.cli", "mta_sfsf.schema",
+     "mta_sfsf.__main__"},
 ]
 
 

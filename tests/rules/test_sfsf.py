@@ -1,6 +1,6 @@
 """The sfsf and outbound rules beyond the case files: the sample, SAP's documented example, secrets
-that never show, the helpers ``expand`` reuses, and the published JSON Schema kept in step with the
-outbound rules."""
+that never show, the helpers ``expand`` reuses, and the exported JSON Schema's definition of
+sfsf-outbound-connections kept in step with the outbound rules."""
 from __future__ import annotations
 
 import io
@@ -8,17 +8,18 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from mta_sfsf.rules import outbound, sfsf
 from mta_sfsf.rules.common import MAX_NAME, NAME_PATTERN
 from mta_sfsf.rules.parameter_checks import NOT_ONE_LINE
+from mta_sfsf.schema import descriptor_schema
 from mta_sfsf.validate import ValidateOptions, check as validate, run
 from mta_sfsf.descriptor.yaml_io import YMap, YSeq
 
 from conftest import JAVA_MODULE_HEAD, ROOT, SAMPLE
 
-SCHEMA_PATH = ROOT / "mta_sfsf" / "sfsf-outbound-connections.schema.json"
 CASES = Path(__file__).resolve().parents[1] / "cases"
 
 HEAD = JAVA_MODULE_HEAD
@@ -329,7 +330,7 @@ def test_an_empty_description_or_filter_is_fine_an_empty_event_is_not(check):
 
 
 def test_the_schema_one_line_pattern_is_the_rules_class():
-    integration = _schema()["$defs"]["integration"]["properties"]
+    integration = descriptor_schema()["definitions"]["integration"]["properties"]
     for key in ("event", "description", "filter"):
         assert integration[key]["pattern"] == "^[^" + NOT_ONE_LINE.pattern[1:-1] + "]*$"
     assert integration["name"]["pattern"] == NAME_PATTERN.pattern
@@ -368,100 +369,12 @@ def test_messages_never_echo_urls(check, tmp_path):
 
 
 # ------------------------------------------------------------------ the JSON Schema
+# (tests/test_schema.py holds the whole descriptor's schema against the rules' tables)
 
-def _schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-def test_schema_is_draft_2020_12_and_matches_the_rules():
-    schema = _schema()
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    parameters = schema["properties"]["modules"]["items"]["properties"]["parameters"]
-    assert parameters["properties"]["sfsf-outbound-connections"]["$ref"] == \
-        "#/$defs/sfsf-outbound-connections"
-    connection = schema["$defs"]["connection"]
-    integration = schema["$defs"]["integration"]
-    assert tuple(connection["properties"]["type"]["enum"]) == outbound.CONNECTION_TYPES
-    assert set(connection["properties"]) == outbound.CONNECTION_KEYS
-    assert tuple(connection["required"]) == outbound.CONNECTION_REQUIRED
-    assert connection["additionalProperties"] is False
-    assert connection["if"]["properties"]["type"]["const"] == outbound.SAML_BEARER
-    assert tuple(connection["then"]["required"]) == outbound.SAML_KEYS
-    assert connection["properties"]["name"]["pattern"] == NAME_PATTERN.pattern
-    assert connection["properties"]["name"]["maxLength"] == MAX_NAME
-    lifetime = connection["properties"]["token-lifetime"]["oneOf"][0]
-    assert lifetime["maximum"] == outbound.MAX_TOKEN_LIFETIME
-    assert set(integration["properties"]) == outbound.INTEGRATION_KEYS
-    assert tuple(integration["required"]) == outbound.INTEGRATION_REQUIRED
-    assert integration["additionalProperties"] is False
-
-
-class _Invalid(Exception):
-    pass
-
-
-def _conforms(schema: dict, value, root: dict, where: str = "") -> None:
-    """A tiny validator for the keywords the published schema uses (no dependency allowed)."""
-    if "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        return _conforms(root["$defs"][name], value, root, where)
-    types = schema.get("type")
-    if types is not None:
-        types = types if isinstance(types, list) else [types]
-        checks = {"string": lambda v: isinstance(v, str), "null": lambda v: v is None,
-                  "boolean": lambda v: isinstance(v, bool),
-                  "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-                  "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-                  "object": lambda v: isinstance(v, dict), "array": lambda v: isinstance(v, list)}
-        if not any(checks[t](value) for t in types):
-            raise _Invalid(f"{where}: not {types}")
-    if "enum" in schema and value not in schema["enum"]:
-        raise _Invalid(f"{where}: not in enum")
-    if "const" in schema and value != schema["const"]:
-        raise _Invalid(f"{where}: not the const")
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", 1e9):
-            raise _Invalid(f"{where}: length")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            raise _Invalid(f"{where}: pattern")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not schema.get("minimum", -1e18) <= value <= schema.get("maximum", 1e18):
-            raise _Invalid(f"{where}: range")
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            _conforms(schema["items"], item, root, f"{where}[{index}]")
-    if isinstance(value, dict):
-        for key in schema.get("required", ()):
-            if key not in value:
-                raise _Invalid(f"{where}: missing {key}")
-        properties = schema.get("properties", {})
-        for key, item in value.items():
-            if "propertyNames" in schema:
-                _conforms(schema["propertyNames"], key, root, f"{where}.{key} (name)")
-            if key in properties:
-                _conforms(properties[key], item, root, f"{where}.{key}")
-            elif schema.get("additionalProperties") is False:
-                raise _Invalid(f"{where}: unknown {key}")
-            elif isinstance(schema.get("additionalProperties"), dict):
-                _conforms(schema["additionalProperties"], item, root, f"{where}.{key}")
-    for keyword, wanted in (("oneOf", 1), ("anyOf", None)):
-        if keyword in schema:
-            passed = 0
-            for option in schema[keyword]:
-                try:
-                    _conforms(option, value, root, where)
-                    passed += 1
-                except _Invalid:
-                    pass
-            if passed == 0 or (wanted is not None and passed != wanted):
-                raise _Invalid(f"{where}: {keyword}")
-    if "if" in schema:
-        try:
-            _conforms(schema["if"], value, root, where)
-        except _Invalid:
-            return None
-        _conforms(schema["then"], value, root, where)
-    return None
+def _connections_schema() -> dict:
+    """The schema of the parameter alone, as ``mta-sfsf schema`` defines it."""
+    return {"$ref": "#/definitions/sfsf-outbound-connections",
+            "definitions": descriptor_schema()["definitions"]}
 
 
 def _plain(node):
@@ -495,13 +408,11 @@ def _positive_descriptors():
 @pytest.mark.parametrize("path, extensions", list(_positive_descriptors()),
                          ids=lambda v: v.name if isinstance(v, Path) else "")
 def test_positive_connections_conform_to_the_schema(path, extensions):
-    schema = _schema()
     document = _merged(path, extensions)
     found = list(_connections(document))
     assert found, f"{path.name} has no sfsf-outbound-connections"
     for connections in found:
-        _conforms(schema["$defs"]["sfsf-outbound-connections"], connections, schema)
-    _conforms(schema, document, schema)  # the whole descriptor, as an editor would check it
+        jsonschema.validate(connections, _connections_schema(), jsonschema.Draft7Validator)
 
 
 @pytest.mark.parametrize("connection", [
@@ -528,8 +439,5 @@ def test_positive_connections_conform_to_the_schema(path, extensions):
                        "fields": {"n": {"constant": None}}}]},
 ])
 def test_the_schema_refuses_what_the_rules_refuse(connection):
-    schema = _schema()
-    document = {"modules": [{"name": "app", "parameters": {
-        "sfsf-outbound-connections": [connection]}}]}
-    with pytest.raises(_Invalid):
-        _conforms(schema, document, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate([connection], _connections_schema(), jsonschema.Draft7Validator)
