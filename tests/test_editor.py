@@ -1,0 +1,136 @@
+"""The exported schema in a real editor back end: Red Hat's ``yaml-language-server`` (the one VS
+Code's YAML extension runs), driven over stdio as an editor drives it, with the README's modeline.
+
+It needs node and the server: ``.ci/run`` installs it with npm and names it in
+``MTA_SFSF_YAML_LANGUAGE_SERVER``; else ``yaml-language-server`` on PATH is used, and without
+either the test skips.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import SAMPLE
+from mta_sfsf.schema import descriptor_schema
+
+SERVER = os.environ.get("MTA_SFSF_YAML_LANGUAGE_SERVER") or shutil.which("yaml-language-server")
+pytestmark = pytest.mark.skipif(not SERVER or not shutil.which("node"),
+                                reason="no node or yaml-language-server (npm install "
+                                       "yaml-language-server; .ci/run does)")
+
+
+class _Client:
+    """Just enough of a language client: framed JSON-RPC, answers to the server's requests."""
+
+    def __init__(self, command) -> None:
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+        self.messages: "queue.Queue[dict]" = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                byte = stream.read(1)
+                if not byte:
+                    return
+                header += byte
+            length = int(header.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            self.messages.put(json.loads(stream.read(length)))
+
+    def send(self, method: str, params: dict, request: bool = False):
+        message = {"jsonrpc": "2.0", "method": method, "params": params}
+        if request:
+            self.next_id += 1
+            message["id"] = self.next_id
+        body = json.dumps(message).encode()
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+        return message.get("id")
+
+    def wait(self, wanted, timeout: float = 30.0) -> dict:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                message = self.messages.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if "id" in message and "method" in message:  # workspace/configuration and the like
+                items = message.get("params", {}).get("items", [])
+                result = ([{"validate": True, "completion": True}] * len(items)
+                          if message["method"] == "workspace/configuration" else None)
+                body = json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": result})
+                self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body.encode())
+                                         + body.encode())
+                self.process.stdin.flush()
+                continue
+            if wanted(message):
+                return message
+        raise AssertionError("no answer from yaml-language-server")
+
+    def close(self) -> None:
+        try:
+            request = self.send("shutdown", {}, request=True)
+            self.wait(lambda m: m.get("id") == request, timeout=5)
+            self.send("exit", {})
+            self.process.wait(timeout=5)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+def test_the_language_server_checks_and_completes_with_the_schema(tmp_path):
+    schema = tmp_path / "mtad.schema.json"
+    schema.write_text(json.dumps(descriptor_schema("mtad")), encoding="utf-8")
+    sample = (SAMPLE / "mtad.yaml").read_text(encoding="utf-8")
+    text = ("# yaml-language-server: $schema=./mtad.schema.json\n"  # as the README has it
+            + sample.replace("maximum-processes: 2", "maximum-process: 2")
+                    .replace("      java-version: JRE 8\n", "      java-version: JRE 8\n      \n"))
+    lines = text.splitlines()
+    misspelt = next(i for i, line in enumerate(lines) if "maximum-process:" in line)
+    empty = next(i for i, line in enumerate(lines) if line == " " * 6)
+    uri = (tmp_path / "mtad.yaml").as_uri()
+
+    client = _Client([SERVER, "--stdio"])
+    try:
+        initialize = client.send("initialize", {
+            "processId": os.getpid(), "rootUri": tmp_path.as_uri(),
+            "capabilities": {"workspace": {"configuration": True},
+                             "textDocument": {"completion": {}, "publishDiagnostics": {}}}},
+            request=True)
+        client.wait(lambda m: m.get("id") == initialize)
+        client.send("initialized", {})
+        client.send("workspace/didChangeConfiguration", {"settings": {"yaml": {
+            "validate": True, "completion": True, "schemaStore": {"enable": False}}}})
+        client.send("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "yaml", "version": 1, "text": text}})
+        published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                                and m["params"]["diagnostics"])
+        diagnostics = [(d["range"]["start"]["line"], d["message"])
+                       for d in published["params"]["diagnostics"]]
+        assert any(line == misspelt and "maximum-process" in message
+                   for line, message in diagnostics), diagnostics
+        # the rest of the sample is clean: nothing else is flagged but the missing partner
+        assert all(line == misspelt or "maximum-processes" in message
+                   or "minimum-processes" in message for line, message in diagnostics), diagnostics
+
+        completion = client.send("textDocument/completion", {
+            "textDocument": {"uri": uri}, "position": {"line": empty, "character": 6}},
+            request=True)
+        answer = client.wait(lambda m: m.get("id") == completion)["result"]
+        labels = {item["label"] for item in (answer["items"] if isinstance(answer, dict)
+                                             else answer)}
+        assert {"compute-unit-size", "jvm-arguments", "rolling-update"} <= labels, labels
+        assert "name" not in labels  # already there
+    finally:
+        client.close()
