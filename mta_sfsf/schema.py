@@ -19,7 +19,7 @@ undocumented parameter of those three module types is a problem for the schema a
 from __future__ import annotations
 
 import json
-import re
+import os
 import sys
 from typing import Any, Dict, List, NamedTuple, Optional
 
@@ -57,6 +57,9 @@ def run(options: SchemaOptions) -> int:
         sys.stdout.write(text)
         return 0
     try:
+        folder = os.path.dirname(options.output)
+        if folder:
+            os.makedirs(folder, exist_ok=True)  # .vscode/ in the README's example
         with open(options.output, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import threading
@@ -17,9 +18,10 @@ import time
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import ROOT, SAMPLE
 from mta_sfsf.schema import descriptor_schema
 
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 SERVER = os.environ.get("MTA_SFSF_YAML_LANGUAGE_SERVER") or shutil.which("yaml-language-server")
 pytestmark = pytest.mark.skipif(not SERVER or not shutil.which("node"),
                                 reason="no node or yaml-language-server (npm install "
@@ -29,7 +31,8 @@ pytestmark = pytest.mark.skipif(not SERVER or not shutil.which("node"),
 class _Client:
     """Just enough of a language client: framed JSON-RPC, answers to the server's requests."""
 
-    def __init__(self, command) -> None:
+    def __init__(self, command, settings: dict) -> None:
+        self.settings = settings  # the "yaml" section, as an editor's settings hold it
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL)
         self.messages: "queue.Queue[dict]" = queue.Queue()
@@ -67,7 +70,8 @@ class _Client:
                 continue
             if "id" in message and "method" in message:  # workspace/configuration and the like
                 items = message.get("params", {}).get("items", [])
-                result = ([{"validate": True, "completion": True}] * len(items)
+                result = ([self.settings if item.get("section") == "yaml" else None
+                           for item in items]
                           if message["method"] == "workspace/configuration" else None)
                 body = json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": result})
                 self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body.encode())
@@ -89,29 +93,43 @@ class _Client:
                 self.process.kill()
 
 
-def test_the_language_server_checks_and_completes_with_the_schema(tmp_path):
-    schema = tmp_path / "mtad.schema.json"
+def _readme_settings() -> dict:
+    """The README's VS Code settings.json block."""
+    block = re.search(r"```json\n(\{\n  \"yaml.schemas\".*?)```", README, re.S).group(1)
+    return json.loads(block)
+
+
+@pytest.mark.parametrize("how", ["modeline", "settings"])
+def test_the_language_server_checks_and_completes_with_the_schema(tmp_path, how):
+    """Both ways the README names the schema: the modeline, and VS Code's yaml.schemas."""
+    schema = tmp_path / ".vscode" / "mtad.schema.json"
+    schema.parent.mkdir()
     schema.write_text(json.dumps(descriptor_schema("mtad")), encoding="utf-8")
+    modeline = re.search(r"^# yaml-language-server: \$schema=\S+$", README, re.M).group(0)
+    assert modeline.endswith("=.vscode/mtad.schema.json")
     sample = (SAMPLE / "mtad.yaml").read_text(encoding="utf-8")
-    text = ("# yaml-language-server: $schema=./mtad.schema.json\n"  # as the README has it
+    text = ((modeline + "\n" if how == "modeline" else "")
             + sample.replace("maximum-processes: 2", "maximum-process: 2")
                     .replace("      java-version: JRE 8\n", "      java-version: JRE 8\n      \n"))
     lines = text.splitlines()
     misspelt = next(i for i, line in enumerate(lines) if "maximum-process:" in line)
     empty = next(i for i, line in enumerate(lines) if line == " " * 6)
     uri = (tmp_path / "mtad.yaml").as_uri()
+    settings = {"validate": True, "completion": True, "schemaStore": {"enable": False}}
+    if how == "settings":
+        settings["schemas"] = _readme_settings()["yaml.schemas"]
 
-    client = _Client([SERVER, "--stdio"])
+    client = _Client([SERVER, "--stdio"], settings)
     try:
         initialize = client.send("initialize", {
             "processId": os.getpid(), "rootUri": tmp_path.as_uri(),
+            "workspaceFolders": [{"uri": tmp_path.as_uri(), "name": "w"}],
             "capabilities": {"workspace": {"configuration": True},
                              "textDocument": {"completion": {}, "publishDiagnostics": {}}}},
             request=True)
         client.wait(lambda m: m.get("id") == initialize)
         client.send("initialized", {})
-        client.send("workspace/didChangeConfiguration", {"settings": {"yaml": {
-            "validate": True, "completion": True, "schemaStore": {"enable": False}}}})
+        client.send("workspace/didChangeConfiguration", {"settings": {"yaml": settings}})
         client.send("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": "yaml", "version": 1, "text": text}})
         published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"

@@ -100,8 +100,15 @@ def test_schema_kind_mtaext_and_output_file(capsys, tmp_path):
     assert schema["required"] == ["_schema-version", "ID", "extends"]
 
 
+def test_schema_output_folder_is_created(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run_cli(capsys, "schema", "-o", ".vscode/mtad.schema.json")  # the README's
+    assert code == 0 and json.loads((tmp_path / ".vscode" / "mtad.schema.json").read_text())
+
+
 def test_schema_output_that_cannot_be_written_is_exit_2(capsys, tmp_path):
-    code, out, err = run_cli(capsys, "schema", "-o", str(tmp_path / "missing" / "s.json"))
+    (tmp_path / "file").write_text("")
+    code, out, err = run_cli(capsys, "schema", "-o", str(tmp_path / "file" / "s.json"))
     assert code == 2 and out == ""
     assert "cannot write" in err
 
