@@ -74,7 +74,7 @@ CODES = declare({
     "Y004": ("error", "unsafe or unknown YAML tag"),
     "Y005": ("error", "the document is not a mapping, or holds several documents"),
     "Y006": ("error", "a merge key (<<) whose value is not a mapping or a list of mappings"),
-    "Y007": ("warning", "unknown local tag (such as !sensitive); the value is read as a string"),
+    "Y007": ("warning", "unknown local tag (such as !secret); the value is read as a string"),
 })
 
 

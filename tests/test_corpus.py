@@ -69,8 +69,6 @@ EXPECTED_ERRORS = {
     "mta/024.yaml": [("Y001", 9, 2)],
     # requires "admin_node_api", which no module provides
     "mta/029.yaml": [("R001", 132, 15)],
-    # cloud-mta test data: a literal password in the descriptor (tagged !sensitive, still plain text)
-    "mta/036.yaml": [("N020", 29, 15)],
 }
 
 # Warnings that must be found (a subset of all warnings): typos and misplaced keys.
@@ -84,6 +82,9 @@ EXPECTED_WARNINGS = {
     "mta/002.yaml": [("S010", 3, 10)],  # version "v1"
     "mta/005.yaml": [("S006", 10, 5)],  # a CI pipeline configuration inside a module
     "mta/014.yaml": [("S006", 30, 4)],  # type1
+    # cloud-mta test data: a literal password tagged !sensitive in the descriptor; the Cloud
+    # Foundry deployer accepts it, so outside Neo it is a warning
+    "mta/036.yaml": [("N020", 29, 15)],
 }
 
 

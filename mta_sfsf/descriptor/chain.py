@@ -9,7 +9,14 @@ found here, while the view is built; the rule families then check the view.
 - ``_schema-version``, ``ID`` and ``extends`` are required (X003); the major schema version must be
   the deployment descriptor's (X004).
 - An extension descriptor may not add modules, resources, required or provided dependencies
-  (X005) nor change a ``type`` (X006).
+  (X005) nor change a ``type`` (X006). Every module provides a dependency of its own name
+  (multiapps ``parsers/v2/ModuleParser.getProvidedDependencies``, which adds ``{name: <module>}``
+  unless the module lists it), so an extension may address that one.
+- Names are unique within an extension descriptor as in a deployment descriptor (X012): its
+  modules, its resources, and the provided dependencies of all its modules together (multiapps
+  ``parsers/v2/ExtensionDescriptorParser.getModules`` shares one set of used provided-dependency
+  names among all ``ExtensionModuleParser``s: ``Value "x" for key "name" not unique for object
+  "MTA extension provided dependency"``).
 - Only ``parameters`` and ``properties`` merge (of the descriptor, modules, resources, requires,
   provides), plus ``active`` and ``optional`` of a v3 resource. Inside them maps merge deeply;
   everything else (scalars, lists) is replaced; a map cannot replace a non-map or the other way
@@ -39,6 +46,8 @@ CODES = declare({
     "X009": ("warning", "a key the deployer ignores in an extension descriptor"),
     "X010": ("error", "an extension descriptor replaces a map with a non-map, or the reverse"),
     "X011": ("warning", "an extension descriptor checked on its own: its chain is not checked"),
+    "X012": ("error", "a module, resource or provided dependency named twice in one extension "
+                      "descriptor"),
 })
 
 _HEADER = ("_schema-version", "ID", "extends")
@@ -154,12 +163,36 @@ class _Merge:
         for key in ext:
             if key not in _TOP_KEYS:
                 self._ignored(ext, key, (key,), _TOP_KEYS)
+        self._unique_names(ext)
         if "parameters" in ext:
             self._section(merged, ext, "parameters", (), "", self.main)
         for section, kind in (("modules", "module"), ("resources", "resource")):
             if section in ext:
                 self._named_list(merged, ext, section, kind, (section,), "", self.main)
         return merged
+
+    def _unique_names(self, ext: YMap) -> None:
+        """X012: modules and resources each once; provided dependencies once across all modules."""
+        provided: Dict[str, Any] = {}
+        for section, what in (("modules", "MTA extension module"),
+                              ("resources", "MTA extension resource")):
+            seen: Dict[str, Any] = {}
+            for index, item in _named_items(ext.get(section)):
+                self._claim(seen, item, (section, index), what)
+                if section == "modules":
+                    for p, dep in _named_items(item.get("provides")):
+                        self._claim(provided, dep, (section, index, "provides", p),
+                                    "MTA extension provided dependency")
+
+    def _claim(self, seen: Dict[str, Any], item: YMap, path: Path, what: str) -> None:
+        name = item["name"]
+        first = seen.get(name)
+        if first is None:
+            seen[name] = value_loc(item, "name")
+        else:
+            self.report("X012", item, "name", f"Value \"{name}\" for key \"name\" not unique "
+                        f"for object \"{what}\"", path + ("name",),
+                        hint=f"the same name is at line {first.line}; give each once")
 
     def _ignored(self, ext: YMap, key: str, path: Path, known: tuple) -> None:
         guess = suggest(key, known) if isinstance(key, str) else None
@@ -214,6 +247,8 @@ class _Merge:
                 continue
             name = item["name"]
             if name not in by_name:
+                if kind == "provided dependency" and name == owner:
+                    continue  # the module's own, implicit provided dependency
                 if not known:
                     known += [sorted(by_name), Suggester(by_name)]
                 self._unknown(item, kind, name, owner, here, *known)
@@ -325,6 +360,14 @@ def _kind(value: Any) -> str:
     if isinstance(value, YSeq):
         return "a list"
     return "a single value"
+
+
+def _named_items(items: Any):
+    """(index, element) of the elements of a list that have a text name."""
+    if isinstance(items, YSeq):
+        for index, item in enumerate(items):
+            if isinstance(item, YMap) and isinstance(item.get("name"), str):
+                yield index, item
 
 
 def _named(items: Any, name: str) -> Any:

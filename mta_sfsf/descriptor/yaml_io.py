@@ -51,6 +51,27 @@ class YMap(dict):
         self.end = 0
 
 
+class Sensitive(str):
+    """A scalar tagged ``!sensitive``, the one tag of the MTA v3 format (multiapps-common
+    ``YamlTaggedObjectsConstructor``, whose ``SecureConstruct`` keeps the scalar's text as a
+    string, ``!sensitive 123`` included): a secret, never to be shown."""
+
+    __slots__ = ()
+
+
+SENSITIVE_TAG = "!sensitive"
+# The text of every !sensitive value read in this process, for hiding them in findings.
+SENSITIVE_VALUES: set = set()
+
+
+def _sensitive(value: str) -> "Sensitive":
+    from ..secrets import remember  # only a descriptor with the tag pays for this import
+
+    remember(value)
+    SENSITIVE_VALUES.add(value)
+    return Sensitive(value)
+
+
 class YSeq(list):
     """A sequence that knows where it and each item are."""
 
@@ -121,6 +142,8 @@ def _parser(pure: bool = False):
 
 def _scalar(value: str, tag: Optional[str], plain: bool) -> Tuple[Any, Optional[str]]:
     """Resolve a scalar; returns (value, problem) where problem names an unsafe tag."""
+    if tag == SENSITIVE_TAG:
+        return _sensitive(value), None
     if tag is not None and tag != "!":
         if tag.startswith(_TAG):
             kind = tag[len(_TAG):]
@@ -338,7 +361,8 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             value, problem = _scalar(event.value, event.tag, plain)
             if problem:
                 diagnostics.append(make("Y004", loc, problem))
-            elif event.tag and not event.tag.startswith(_TAG) and event.tag != "!":
+            elif event.tag and not event.tag.startswith(_TAG) and event.tag not in ("!",
+                                                                                  SENSITIVE_TAG):
                 diagnostics.append(make("Y007", loc, f"unknown tag {event.tag}; the value is "
                                         "read as a plain string"))
             merge_key = plain and event.value == "<<" and stack and stack[-1][1] is _NO_KEY
@@ -356,6 +380,10 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             if tag and tag.startswith(_TAG) and tag[len(_TAG):] not in ("map", "seq"):
                 diagnostics.append(make("Y004", loc, f"the tag {_short_tag(tag)} is not allowed "
                                         "in a descriptor"))
+            elif tag == SENSITIVE_TAG:  # SecureConstruct casts to a scalar: ClassCastException
+                diagnostics.append(make("Y004", loc, "the tag !sensitive marks a single value; "
+                                        "on a map or list the deployer fails",
+                                        hint="tag each secret value instead"))
             elif tag and not tag.startswith(_TAG) and tag != "!":
                 diagnostics.append(make("Y007", loc, f"unknown tag {tag}; the content is read "
                                         "as plain YAML"))

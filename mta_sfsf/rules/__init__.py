@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import Any, Iterator, List, Optional, Tuple
 
 from ..diagnostics import Diagnostic, Path, make
-from ..descriptor.yaml_io import YMap, YSeq, key_loc, value_loc
-from . import literal_secrets, misspelt_parameters, neo, outbound, references, sfsf, structure
+from ..descriptor.yaml_io import SENSITIVE_VALUES, YMap, YSeq, key_loc, value_loc
+from . import (controller_parameters, deploy_order, literal_secrets, misspelt_parameters, neo,
+               outbound, references, sfsf, structure)
 from .common import element_of
 from .neo import detect_platform
 
-RULE_MODULES = (structure, references, misspelt_parameters, neo, literal_secrets, sfsf, outbound)
+RULE_MODULES = (structure, references, deploy_order, misspelt_parameters, controller_parameters,
+                neo, literal_secrets, sfsf, outbound)
 
 
 class Context:
@@ -29,10 +31,12 @@ class Context:
         self.diagnostics: List[Diagnostic] = []
 
     def report(self, code: str, container: Any, key: Any, message: str, path: Path,
-               hint: Optional[str] = None, at_key: bool = False) -> None:
-        """Report at ``container[key]`` (or at the key itself with ``at_key``)."""
+               hint: Optional[str] = None, at_key: bool = False,
+               severity: Optional[str] = None) -> None:
+        """Report at ``container[key]`` (or at the key itself with ``at_key``); ``severity``
+        overrides the code's, for a code whose weight depends on the profile."""
         loc = key_loc(container, key) if at_key else value_loc(container, key)
-        self.diagnostics.append(make(code, loc, message, path, hint))
+        self.diagnostics.append(make(code, loc, message, path, hint, severity))
 
     def element(self, path: Path) -> str:
         """``module "app"`` for a key path inside that module ("" outside modules and resources),
@@ -60,7 +64,27 @@ def findings(descriptor, platform: str = "auto") -> List[Diagnostic]:
     if descriptor.merged is not None:
         chosen = detect_platform(descriptor.merged) if platform == "auto" else platform
         diagnostics.extend(run(descriptor, chosen))
+    if SENSITIVE_VALUES:
+        diagnostics = [_hide_sensitive(d) for d in diagnostics]
     return sorted(set(diagnostics))
+
+
+def _hide_sensitive(diagnostic: Diagnostic) -> Diagnostic:
+    """A finding without the text of any ``!sensitive`` value (a short one only where it
+    stands quoted, so that a value such as "on" leaves the other words alone)."""
+    from ..secrets import REDACTED  # loaded already: reading the tag remembered the value
+
+    message, hint = diagnostic.message, diagnostic.hint
+    for value in SENSITIVE_VALUES:
+        written = value if len(value) >= 4 else f'"{value}"'
+        hidden = REDACTED if len(value) >= 4 else f'"{REDACTED}"'
+        if value and written in message:
+            message = message.replace(written, hidden)
+        if value and hint and written in hint:
+            hint = hint.replace(written, hidden)
+    if message is diagnostic.message and hint is diagnostic.hint:
+        return diagnostic
+    return diagnostic._replace(message=message, hint=hint)
 
 
 def run(descriptor, platform: str) -> List[Diagnostic]:

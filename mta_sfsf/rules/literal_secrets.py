@@ -1,11 +1,17 @@
 """Literal secrets in the deployment descriptor, on every platform. SAP's Neo documentation: "Any
 sensitive data should be placed within the MTA extension descriptor".
 
-A non-empty literal value of a password-, secret-, token- or key-like parameter or property in the
-deployment descriptor (not in an ``.mtaext``) is an error (N020), and so is every literal inside a
-list or map under such a name (``tokens: [...]``, ``password: {value: ...}``), reported where it is
-written; the message never shows the value, and a literal that an extension descriptor overrides is
-still reported: it still sits in the file. A name is sensitive when its last word (words split at
+A non-empty literal text of a password-, secret-, token- or key-like parameter or property in the
+deployment descriptor (not in an ``.mtaext``) is reported (N020), and so is every literal inside a
+list or map under such a name (``tokens: [...]``, ``password: {value: ...}``), and every value
+tagged ``!sensitive`` (the v3 format's secret marker, read as a string: multiapps-common
+``tags/YamlTaggedObjectsConstructor.SecureConstruct.construct``), whatever its name; each is
+reported where it is written; the message never shows the value (nor does any other finding: the
+text of a ``!sensitive`` value is hidden in every message), and a literal that an extension
+descriptor overrides is still reported: it still sits in the file. In the Neo profile N020 is an
+error; elsewhere it is a warning, since the Cloud Foundry and XSA deployer accepts a literal
+password and SAP's words are "should". A number or a boolean is never a secret
+(``MAX_TOKENS: 4096``). A name is sensitive when its last word (words split at
 ``-``, ``_``, ``.`` and camelCase) ends with ``password``, ``passwd``, ``pwd``, ``passphrase``,
 ``secret``, ``token``, ``apikey``, ``privatekey``, ``secretkey`` or ``accesskey``, or its last two
 words are ``<q> key`` with ``q`` one of api, private, secret, access, client, signing, encryption,
@@ -20,7 +26,7 @@ import re
 from typing import Any, Dict, Set
 
 from ..diagnostics import declare, format_path
-from ..descriptor.yaml_io import YMap, YSeq, value_loc
+from ..descriptor.yaml_io import Sensitive, YMap, YSeq, value_loc
 
 CODES = declare({
     "N020": ("error", "a literal password, secret, token or key in the deployment descriptor"),
@@ -57,12 +63,8 @@ def _names_a_secret(words: list) -> bool:
 
 
 def _is_literal(value: Any) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, (int, float)):
-        return True
     if not isinstance(value, str):
-        return False
+        return False  # a number or a boolean is a setting, not a credential
     text = value.strip()
     if not text or "${" in text or "~{" in text:
         return False
@@ -89,15 +91,19 @@ def check(ctx) -> None:
                         _report_nested_secrets(ctx, key, value, path + (key,), main.file)
                     elif key != "sfsf-outbound-connections":
                         stack.append((value, path + (key,)))
-                elif _sensitive_cache.get(key, True) and is_sensitive_name(key) \
-                        and _is_literal(value) \
+                elif (type(value) is Sensitive or _sensitive_cache.get(key, True)
+                      and is_sensitive_name(key)) and _is_literal(value) \
                         and value_loc(node, key).file == main.file:
                     _report(ctx, node, key, f"\"{key}\" has a literal value in the deployment "
-                            "descriptor", path + (key,))
+                            "descriptor" + _TAGGED * (type(value) is Sensitive), path + (key,))
         elif isinstance(node, YSeq):
             for index, item in enumerate(node):
                 if isinstance(item, (YMap, YSeq)):
                     stack.append((item, path + (index,)))
+                elif type(item) is Sensitive and _is_literal(item) \
+                        and value_loc(node, index).file == main.file:
+                    _report(ctx, node, index, "a value tagged !sensitive is written in the "
+                            "deployment descriptor", path + (index,))
 
 
 def _report_nested_secrets(ctx, name: str, top: Any, top_path: tuple, file: str) -> None:
@@ -120,6 +126,11 @@ def _report_nested_secrets(ctx, name: str, top: Any, top_path: tuple, file: str)
                         f"descriptor (at {inside})", path + (key,))
 
 
+_TAGGED = " (tagged !sensitive)"
+
+
 def _report(ctx, container: Any, key: Any, message: str, path: tuple) -> None:
-    """N020, with the message led by the element (``module "app": ...``)."""
-    ctx.report("N020", container, key, ctx.named(path, message), path, hint=SENSITIVE_HINT)
+    """N020, with the message led by the element (``module "app": ...``): an error in the Neo
+    profile, a warning elsewhere."""
+    ctx.report("N020", container, key, ctx.named(path, message), path, hint=SENSITIVE_HINT,
+               severity="error" if ctx.platform == "neo" else "warning")

@@ -46,6 +46,12 @@ CODES = declare({
     "R006": ("warning", "an empty property or parameter that an extension descriptor must fill"),
     "R007": ("error", "a property or parameter still empty after the whole extension chain"),
     "R008": ("error", "deployed-after or processed-after names an unknown module or resource"),
+    "R011": ("error", "a ${placeholder} in a global parameter that no global or system parameter "
+                      "defines"),
+    "R012": ("error", "an empty value that is neither optional nor overwritable: no extension "
+                      "descriptor may fill it"),
+    "R013": ("error", "an outbound connection's client-secret, client-id or token-url whose "
+                      "${placeholder} resolves nowhere"),
 })
 
 PLACEHOLDER = re.compile(r"(?<!\\)\$\{(.+?)\}")
@@ -54,21 +60,31 @@ REFERENCE = re.compile(r"(?<!\\)~\{(.+?)\}")
 # System parameters the deployers provide; unknown names are only warnings, so the list leans wide.
 NEO_SYSTEM = {"default-url", "account-name", "provider-account-name", "landscape-url",
               "timestamp", "user"}
+# multiapps-controller SupportedParameters: what the deployer sets in the global parameters, in
+# each module's and in each resource's; ``service-guid`` is resolved late, after the resource
+# exists (DYNAMIC_RESOLVABLE_PARAMETERS). There is no ``${idle-url}`` or ``${instance}``.
 GENERAL_SYSTEM = {"user", "default-domain", "deploy-target", "protocol", "xs-type", "xs-api-url",
                   "xs-auth-url", "controller-url", "authorization-url", "deploy-url",
                   "generated-user", "generated-password", "default-idle-domain", "org",
                   "org-guid", "space", "space-guid", "namespace", "mta-id", "mta-version",
-                  "timestamp"}
+                  "timestamp", "enable-parallel-deployments"}
 MODULE_SYSTEM = {"app-name", "default-app-name", "domain", "domains", "default-host", "host",
                  "hosts", "default-uri", "default-url", "default-idle-uri", "default-idle-url",
                  "default-idle-host", "idle-domain", "idle-domains", "idle-host", "idle-hosts",
-                 "default-instances", "port", "route", "routes", "route-path", "instances",
-                 "memory", "disk-quota", "buildpack", "command", "stack"}
+                 "default-instances", "port", "route", "routes", "idle-route", "idle-routes",
+                 "route-path", "instances", "memory", "disk-quota", "buildpack", "command",
+                 "stack"}
 RESOURCE_SYSTEM = {"service-name", "default-service-name", "default-container-name",
-                   "default-xsappname", "service", "service-plan"}
+                   "default-xsappname", "service", "service-plan", "service-guid"}
 MODULE_SCOPE_SYSTEM = GENERAL_SYSTEM | NEO_SYSTEM | MODULE_SYSTEM
 RESOURCE_SCOPE_SYSTEM = GENERAL_SYSTEM | NEO_SYSTEM | RESOURCE_SYSTEM
-GLOBAL_SCOPE_SYSTEM = MODULE_SCOPE_SYSTEM | RESOURCE_SYSTEM
+# The global parameters see only themselves and what the deployer adds to them.
+GLOBAL_SCOPE_SYSTEM = GENERAL_SYSTEM | NEO_SYSTEM
+# SupportedParameters.SINGULAR_PLURAL_MAPPING: ${host} resolves from hosts[0] when host is unset.
+PLURALS = {"host": "hosts", "domain": "domains", "idle-host": "idle-hosts",
+           "idle-domain": "idle-domains", "buildpack": "buildpacks"}
+# An outbound connection's keys that the runbook and verify take a value from.
+_CREDENTIAL_KEYS = ("client-secret", "client-id", "token-url")
 # Providers whose properties only exist at deploy time.
 DYNAMIC_TYPES = {"configuration", "mta-provided", "org.cloudfoundry.existing-service-key"}
 
@@ -279,11 +295,13 @@ def _references(ctx, index: _Index, container: Any, key: Any, text: str, here: t
                 owner: _Owner, short_target: Optional[str], short_allowed: bool) -> None:
     for match in REFERENCE.finditer(text):
         body = match.group(1)
-        dep, slash, prop = body.partition("/")
-        if not slash:  # ~{prop}: only inside a requires entry, about that dependency
-            if short_allowed and short_target is not None:
+        if short_allowed:  # inside a requires entry: ~{key} is that dependency's, "/" and all
+            if short_target is not None:
                 _property_exists(ctx, index, container, key, here, owner, short_target, body,
                                  match.group(0))
+            continue
+        dep, slash, prop = body.partition("/")
+        if not slash:
             continue
         if dep not in owner.required:
             ctx.report("R002", container, key, f"{owner.kind} \"{owner.name}\" does not contain "
@@ -321,7 +339,8 @@ def _placeholders(ctx, index: _Index, container: Any, key: Any, text: str, here:
     for match in PLACEHOLDER.finditer(text):
         name = match.group(1)
         head = name.split("/", 1)[0]
-        if any(name in params or head in params for params in scope):
+        if any(name in params or head in params or PLURALS.get(name) in params
+               for params in scope):
             continue
         if name in system or head in system or ("/" in name and index.resolves(head)):
             continue
@@ -329,12 +348,25 @@ def _placeholders(ctx, index: _Index, container: Any, key: Any, text: str, here:
         for params in scope:
             known.update(k for k in params if isinstance(k, str))
         guess = did_you_mean(name, known)
+        guess = guess.replace('"', '"${', 1).replace('"?', '}"?') + " " if guess else ""
+        if owner.kind == "Descriptor":
+            ctx.report("R011", container, key, f"Unable to resolve \"{name}\": the global "
+                       f"parameters see only each other and the deployer's own ({match.group(0)}"
+                       " is neither)", here, hint=guess + "define it under the global "
+                       "parameters, or write '\\${...}' for a literal")
+            continue
+        if (len(here) == 6 and here[3] == "sfsf-outbound-connections"
+                and here[5] in _CREDENTIAL_KEYS):
+            ctx.report("R013", container, key, f"{owner.label}: \"{here[5]}\" is "
+                       f"{match.group(0)}, which resolves nowhere: no parameter in scope and no "
+                       "system parameter has this name, so the runbook would name a value that "
+                       "does not exist", here, hint=guess + f"declare \"{name}\" under the "
+                       "module's parameters (empty, when an .mtaext sets it)")
+            continue
         prefix = f"{owner.label}: u" if owner.label else "U"
         ctx.report("R004", container, key, f"{prefix}nknown placeholder \"{match.group(0)}\": no "
                    "parameter in scope and no system parameter has this name", here,
-                   hint=(guess.replace('"', '"${', 1).replace('"?', '}"?') + " "
-                         if guess else "")
-                   + "write '\\${...}' for a literal; a module type may still define it")
+                   hint=guess + "write '\\${...}' for a literal; a module type may still define it")
 
 
 def _placeholder_cycles(ctx, scope: List[YMap], owner: str, path: tuple) -> None:
@@ -473,6 +505,13 @@ def _empty_values(ctx) -> None:
                             else f"Unresolved mandatory {section}: [{name}]")
                 owner = _value_owner(ctx, container, path)
                 what = f"{owner}: {kind} \"{key}\"" if owner else f"{kind} \"{key}\""
+                if v3 and _not_overwritable(metadata, key):
+                    ctx.report("R012", values, key, f"{what} is empty and {section}-metadata "
+                               "says overwritable: false, so no extension descriptor may fill "
+                               f"it; the deployer stops with: {deployer}", path + (section, key),
+                               at_key=True, hint="give it a value here, or mark it 'optional: "
+                               f"true' in {section}-metadata")
+                    continue
                 message = (f"{what} is still empty after the extension chain; the deployer "
                            f"stops with: {deployer}" if chained else
                            f"{what} is empty: an extension descriptor must supply it, or the "
@@ -486,6 +525,11 @@ def _empty_values(ctx) -> None:
 def _optional(metadata: Any, key: str) -> bool:
     entry = metadata.get(key) if isinstance(metadata, YMap) else None
     return isinstance(entry, YMap) and entry.get("optional") is True
+
+
+def _not_overwritable(metadata: Any, key: str) -> bool:
+    entry = metadata.get(key) if isinstance(metadata, YMap) else None
+    return isinstance(entry, YMap) and entry.get("overwritable") is False
 
 
 _DEPENDENCY_KINDS = {"requires": "required dependency", "provides": "provided dependency"}

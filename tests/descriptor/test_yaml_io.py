@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mta_sfsf.descriptor import yaml_io
-from mta_sfsf.descriptor.yaml_io import YMap, YSeq, decode, load_text, raw_text
+from mta_sfsf.descriptor.yaml_io import Sensitive, YMap, YSeq, decode, load_text, raw_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -113,10 +113,19 @@ def test_unsafe_tag_constructs_nothing(tmp_path):
 
 @BOTH
 def test_other_tags(pure):
-    text = "a: !!set {x: null}\nb: !sensitive secret\nc: !!str 12\nd: !!binary aGk=\n"
+    text = "a: !!set {x: null}\nb: !secret secret\nc: !!str 12\nd: !!binary aGk=\n"
     tree, diagnostics = load_text(text, "f", pure=pure)
     assert codes(diagnostics) == [("Y004", 1, 4), ("Y007", 2, 4)]
     assert tree["b"] == "secret" and tree["c"] == "12"
+
+
+@BOTH
+def test_the_sensitive_tag_is_the_formats_own_and_reads_as_a_string(pure):
+    text = "a: !sensitive s3cr3t-value\nb: !sensitive 123\nc: !sensitive {x: 1}\n"
+    tree, diagnostics = load_text(text, "f", pure=pure)
+    assert codes(diagnostics) == [("Y004", 3, 4)]  # the deployer casts the tag to a scalar
+    assert type(tree["a"]) is Sensitive and tree["a"] == "s3cr3t-value"
+    assert type(tree["b"]) is Sensitive and tree["b"] == "123"  # no int: SecureConstruct's text
 
 
 @BOTH
