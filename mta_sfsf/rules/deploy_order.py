@@ -129,8 +129,8 @@ def _deployed_after(ctx, modules) -> None:
         ctx.report("R009", container, key, "modules " + _names(walk[:-1]) + " wait for each "
                    f"other: {' -> '.join(walk)} (deployed-after); the deployer's check compares "
                    "pairs only and lets this pass, but no deploy order satisfies it", path,
-                   hint=f"remove \"{walk[-2]}\" from one of these deployed-after lists, such as "
-                   f"that of \"{walk[-2]}\"")
+                   hint=f"remove \"{start}\" from the deployed-after of \"{walk[-2]}\", or "
+                   "break the cycle elsewhere")
 
 
 # --- processed-after ------------------------------------------------------------------------
