@@ -359,7 +359,7 @@ def _outbound_definitions() -> Schema:
                              "items": {"$ref": "#/definitions/integration"}},
         },
         "if": {"properties": {"type": {"const": outbound.SAML_BEARER}}, "required": ["type"]},
-        "then": {"required": list(outbound.SAML_KEYS)},
+        "then": {"required": list(outbound.SAML_REQUIRED)},
     }
     integration = {
         "type": "object", "required": list(outbound.INTEGRATION_REQUIRED),

@@ -183,7 +183,7 @@ def test_sfsf_and_outbound_definitions_are_the_rules_tables():
     assert set(outbound_connection["properties"]) == outbound.CONNECTION_KEYS
     assert outbound_connection["required"] == list(outbound.CONNECTION_REQUIRED)
     assert outbound_connection["properties"]["type"]["enum"] == list(outbound.CONNECTION_TYPES)
-    assert outbound_connection["then"]["required"] == list(outbound.SAML_KEYS)
+    assert outbound_connection["then"]["required"] == list(outbound.SAML_REQUIRED)
     lifetime = outbound_connection["properties"]["token-lifetime"]["oneOf"][0]
     assert lifetime["maximum"] == outbound.MAX_TOKEN_LIFETIME
     assert set(integration["properties"]) == outbound.INTEGRATION_KEYS

@@ -102,7 +102,7 @@ def _hard(ctx, modules) -> None:
         container, key, path = back[-1][1]
         walk = [first] + [target for target, _ in there + back]
         ctx.report("R009", container, key, f"Modules, \"{first}\" and \"{second}\", have hard "
-                   f"circular dependencies: {' -> '.join(walk)} (requires; both have "
+                   f"circular dependencies: {_walk(walk)} (requires; both have "
                    "dependency-type: hard)", path,
                    hint=f"remove dependency-type: hard from \"{first}\" or \"{second}\" (the one "
                    "that keeps it is deployed first), or break the cycle of requires")
@@ -120,14 +120,14 @@ def _deployed_after(ctx, modules) -> None:
                    if order[a] > order[b] and a in targets[b]]
         for a, b, (container, key, path) in closing:
             ctx.report("R009", container, key, f"Modules, \"{b}\" and \"{a}\", both depend on "
-                       f"each others for deployment: {b} -> {a} -> {b} (deployed-after)", path,
+                       f"each others for deployment: {_walk([b, a, b])} (deployed-after)", path,
                        hint=f"remove \"{b}\" from the deployed-after of \"{a}\", or the reverse")
         if closing:
             continue
         start = min(component, key=order.__getitem__)
         walk, (container, key, path) = _round(edges, component, start)
         ctx.report("R009", container, key, "modules " + _names(walk[:-1]) + " wait for each "
-                   f"other: {' -> '.join(walk)} (deployed-after); the deployer's check compares "
+                   f"other: {_walk(walk)} (deployed-after); the deployer's check compares "
                    "pairs only and lets this pass, but no deploy order satisfies it", path,
                    hint=f"remove \"{start}\" from the deployed-after of \"{walk[-2]}\", or "
                    "break the cycle elsewhere")
@@ -150,7 +150,7 @@ def _processed_after(ctx) -> None:
         start = min(component, key=order.__getitem__)  # the deployer visits in descriptor order
         walk, (container, key, path) = _round(edges, component, start)
         ctx.report("R010", container, key, f"Resources \"{walk[-2]}\" and \"{start}\" both "
-                   f"depend on each other for processing: {' -> '.join(walk)} (processed-after)",
+                   f"depend on each other for processing: {_walk(walk)} (processed-after)",
                    path, hint=f"remove \"{start}\" from the processed-after of \"{walk[-2]}\"")
 
 
@@ -255,6 +255,10 @@ def _round(edges: Dict[str, List[Edge]], component: set, start: str):
                          if edge[0] == start and node != start), key=lambda item: depth[item[0]])
     walk = [start] + [target for target, _ in _steps(came, node)] + [start]
     return walk, closing[1]
+
+
+def _walk(names: List[str]) -> str:
+    return " -> ".join(f"\"{name}\"" for name in names)
 
 
 def _names(names: List[str]) -> str:

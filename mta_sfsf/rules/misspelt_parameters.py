@@ -86,7 +86,7 @@ def meant_parameter(name: str, known: Iterable[str]) -> Optional[str]:
     if len(name) < _MIN_FUZZY:
         return None
     # A plural beside a singular (service-key, service-keys) is another parameter, not a slip.
-    near = sorted(k for k in known if _one_slip(folded, k) and not _plural_pair(folded, k))
+    near = sorted(k for k in known if one_slip(folded, k) and not _plural_pair(folded, k))
     return near[0] if len(near) == 1 else None
 
 
@@ -94,7 +94,7 @@ def _plural_pair(a: str, b: str) -> bool:
     return a == b + "s" or b == a + "s"
 
 
-def _one_slip(a: str, b: str) -> bool:
+def one_slip(a: str, b: str) -> bool:
     """One letter wrong, missing or added, or two neighbours swapped."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False

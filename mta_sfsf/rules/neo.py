@@ -9,8 +9,12 @@ facts come from SAP's Neo pages (``neo_types.py`` holds them as data and says wh
   ``1.1.0`` or ``1.2.0`` (SAP's examples also write ``'1.0'`` and ``1.2``) (N002); ``1.0.0`` "is
   going to be deprecated" (N004).
 - A version, or any text parameter, written as an unquoted number is read by YAML as a number
-  (``1.10`` becomes ``1.1``): quote it (N003, a warning). So is a boolean written ``yes``/``on``.
-  Versions are compared as text and numbers, never as floats.
+  (``1.10`` becomes ``1.1``): quote it (N003, a warning). So is a boolean written ``yes``/``on``,
+  and a text parameter written as an unquoted ``on``, ``off``, ``yes`` or ``no``
+  (``compression: on``): YAML 1.1 readers such as the deployer's SnakeYAML read these words as
+  booleans, so write ``'on'``. Versions are compared as text and numbers, never as floats.
+- The MTA ``version`` has at most 64 symbols (N017; the page's target platform options: "The value
+  must not exceed 64 symbols.").
 - Module and resource types must be the Neo ones (N005, with a suggestion).
   ``com.sap.hcp.sfsf-connection`` and ``com.sap.hcp.sfsf-role-provider``, which SAP's own Benefits
   sample uses but the documentation no longer lists, are warnings (N006). Development
@@ -49,15 +53,17 @@ import re
 from typing import Any, Dict, Optional, Set, Tuple
 
 from ..diagnostics import declare, suggest
-from ..descriptor.yaml_io import YMap, YSeq, raw_text
+from ..descriptor.yaml_io import YMap, YSeq, raw_text, value_loc
 from . import neo_types as T
 from .common import did_you_mean, has_placeholder, is_number, one_of
+from .sfsf import sfsf_near_miss
 
 CODES = declare({
     "N001": ("error", "a _schema-version the Neo environment does not support (2.1, 3.1)"),
     "N002": ("error", "hcp-deployer-version missing, or not 1.0.0, 1.1.0 or 1.2.0"),
-    "N003": ("warning", "a version or text written as a number, or a boolean written as text: "
-                        "quote it, or write true/false"),
+    "N003": ("warning", "a version or text written as a number, a text written as an unquoted "
+                        "on/off/yes/no, or a boolean written as text: quote it, or write "
+                        "true/false"),
     "N004": ("warning", "hcp-deployer-version 1.0.0, which SAP is deprecating"),
     "N005": ("error", "a module or resource type the Neo environment does not support"),
     "N006": ("warning", "a module type of SAP's samples that the Neo documentation no longer "
@@ -75,7 +81,13 @@ CODES = declare({
     "N015": ("warning", "compression-mime-types or compression-min-size without compression: on"),
     "N016": ("warning", "a Java application name that is not letters and digits, starting with a "
                         "letter, at most 30 characters (inferred from its URL)"),
+    "N017": ("error", "an MTA version longer than 64 symbols"),
 })
+
+MAX_VERSION = 64
+# SnakeYAML's (YAML 1.1) boolean words that YAML 1.2 reads as text; true/false are booleans in both.
+_YAML11_BOOLEANS = frozenset({"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off",
+                              "Off", "OFF"})
 
 QUOTE_ADVICE = ("To ensure that numeric values, such as product version and IDs, are not "
                 "automatically interpreted as numbers, always wrap them in single quotes")
@@ -96,6 +108,8 @@ def check(ctx) -> None:
     kind = ctx.kind
     if kind != "mta":
         _check_schema_version(ctx)
+    if kind != "mtaext":
+        _check_mta_version(ctx)
     deployer = _check_deployer_version(ctx, kind)
     placeholders = _placeholders(ctx.descriptor)
     for index, module in ctx.items("modules"):
@@ -157,6 +171,17 @@ def _check_schema_version(ctx) -> None:
     elif _unquoted_number(data, "_schema-version"):
         ctx.report("N003", data, "_schema-version", f"_schema-version {text} is written as a "
                    "number", where, hint=f"{QUOTE_ADVICE}: '{text}'")
+
+
+def _check_mta_version(ctx) -> None:
+    if not isinstance(ctx.data.get("version"), str):
+        return
+    text = raw_text(ctx.data, "version").strip()
+    if len(text) > MAX_VERSION:
+        ctx.report("N017", ctx.data, "version", f"version \"{text[:40]}...\" has {len(text)} "
+                   f"symbols; the Neo environment's limit: \"The value must not exceed "
+                   f"{MAX_VERSION} symbols.\"", ("version",),
+                   hint="write a shorter version, such as '1.0.0'")
 
 
 def _check_deployer_version(ctx, kind: str) -> Optional[Tuple[int, int, int]]:
@@ -275,7 +300,8 @@ def _check_module(ctx, index: int, module: YMap, kind: str,
         spec = table.get(key)
         here = path + (key,)
         if spec is None:
-            if key not in placeholders and key not in T.DEPRECATED_PARAMETERS:
+            if key not in placeholders and key not in T.DEPRECATED_PARAMETERS \
+                    and not (mtype in T.SFSF_CHECKED_TYPES and sfsf_near_miss(key)):
                 ctx.report("N008", parameters, key, ctx.named(here, f"unknown parameter "
                            f"\"{key}\" for module type \"{mtype}\""), here,
                            hint=did_you_mean(key, table) or "check the name in the "
@@ -304,6 +330,16 @@ def _report_missing(ctx, module: YMap, table: Dict[str, dict], parameters: YMap,
                        hint=f"add parameters: {key}: ...", at_key=True)
 
 
+def _plain(ctx, container: YMap, key: str) -> bool:
+    """Whether the value was written without quotes (or a tag): its text starts a plain scalar."""
+    loc = value_loc(container, key)
+    document = ctx.descriptor.main
+    if loc.file != document.file:
+        document = next((ext for ext in ctx.descriptor.extensions if ext.file == loc.file), None)
+    text = document.text if document is not None else ""
+    return loc.index < len(text) and text[loc.index] not in "'\"!&*"
+
+
 def _report_named(ctx, code: str, container: Any, key: Any, message: str, path: tuple,
                   **options: Any) -> None:
     """Report with the message led by the element (``module "app": ...``)."""
@@ -315,6 +351,10 @@ def _check_value_type(ctx, parameters: YMap, key: str, value: Any, spec: dict,
     """Report a wrong type; return the value as text for the value checks, or None."""
     kind = spec["type"]
     if kind in ("string", "quoted-string"):
+        if isinstance(value, str) and value in _YAML11_BOOLEANS and _plain(ctx, parameters, key):
+            _report_named(ctx, "N003", parameters, key, f"parameter \"{key}\" is written {value} "
+                          "without quotes: YAML 1.1 readers, the deployer's among them, read it as "
+                          "a boolean, not as text", here, hint=f"write '{value}' in quotes")
         if isinstance(value, str):
             return value
         if is_number(value):
@@ -428,7 +468,7 @@ def _check_compression(ctx, parameters: YMap, path: tuple) -> None:
             _report_named(ctx, "N015", parameters, key, f"Explicitly specify {key} only when you "
                           f"use the compression value on (it is "
                           f"{compression or 'off, the default'})", path + (key,),
-                          hint="remove it, or set compression: on", at_key=True)
+                          hint="remove it, or set compression: 'on'", at_key=True)
 
 
 def _check_tomcat_java(ctx, parameters: YMap, path: tuple) -> None:

@@ -7,10 +7,16 @@ deployer.
 - ``name`` and ``type`` are required (F004); the name follows the MTA name pattern, at most 128
   characters (F010), and is unique across all modules (F011); ``type`` is
   ``OAuth2ClientCredentials`` or ``OAuth2SAMLBearerAssertion`` (F003);
-- a SAML connection needs ``subject-name-id``, ``subject-name-id-format`` and
-  ``assertion-attributes-mapping`` (F004); on a client-credentials connection they mean nothing
-  and are ignored (F012, a warning: the connection still works, but the author probably meant
-  the other type);
+- a SAML connection needs ``subject-name-id`` (F004: the user it propagates); SAP shows
+  ``subject-name-id-format`` and ``assertion-attributes-mapping`` only in the example of
+  "Modeling SAP SuccessFactors Extensions" and states no attribute as mandatory, so a missing one
+  is a warning (F021); on a client-credentials connection they mean nothing and are ignored
+  (F012, a warning: the connection still works, but the author probably meant the other type);
+- two connections whose OAuth clients get the same name (``client-name``, else the connection's
+  ``name``; compared case-sensitively) are an error naming both (F020). SAP's "OAuth 2.0 Client
+  Credentials Grant": "Having multiple clients with the same case-sensitive name will lead to
+  having the same user ID at runtime. This could lead to incorrect user role assignments and
+  authorizations.";
 - ``client-secret`` is a reference (``~{resource/property}`` or ``${parameter}``) or is set in an
   extension descriptor; a literal secret in the deployment descriptor is an error (F013) whose
   message never shows the value. So is a literal that the reference points to (one level: a
@@ -64,7 +70,14 @@ CODES = declare({
     "F016": ("error", "two integrations with the same name in one outbound connection"),
     "F017": ("error", "a malformed integration field (name or source)"),
     "F018": ("warning", "an integration field name that is not a portable identifier"),
+    "F020": ("error", "two outbound connections whose OAuth clients get the same name"),
+    "F021": ("warning", "a SAML outbound connection without subject-name-id-format or "
+                        "assertion-attributes-mapping, which SAP shows in its example"),
 })
+
+SAME_CLIENT_NAME = ("Having multiple clients with the same case-sensitive name will lead to having "
+                    "the same user ID at runtime. This could lead to incorrect user role "
+                    "assignments and authorizations.")
 
 CLIENT_CREDENTIALS = "OAuth2ClientCredentials"
 SAML_BEARER = "OAuth2SAMLBearerAssertion"
@@ -79,6 +92,8 @@ TOOL_KEYS = frozenset({"client-name", "client-id", "client-secret", "token-lifet
 CONNECTION_KEYS = DEPLOYER_KEYS | TOOL_KEYS
 CONNECTION_REQUIRED = ("name", "type")
 SAML_KEYS = ("subject-name-id", "subject-name-id-format", "assertion-attributes-mapping")
+SAML_REQUIRED = ("subject-name-id",)
+SAML_EXAMPLE_ONLY = ("subject-name-id-format", "assertion-attributes-mapping")
 INTEGRATION_KEYS = frozenset({"name", "event", "description", "endpoint", "fields", "filter"})
 INTEGRATION_REQUIRED = ("name", "event", "endpoint")
 
@@ -192,6 +207,8 @@ class _Shared:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         self.names: Dict[str, Loc] = {}
+        # OAuth client name -> (where it is written, the connection's label, the key it is in)
+        self.client_names: Dict[str, Tuple[Loc, str, str]] = {}
         self._providers: Optional[Dict[str, Tuple[YMap, Path]]] = None
 
     def providers(self) -> Dict[str, Tuple[YMap, Path]]:
@@ -266,7 +283,14 @@ class _Connections(ParameterChecks):
         kind = self.enum(node, "type", CONNECTION_TYPES, path + ("type",)) if "type" in node \
             else None
         if kind == SAML_BEARER:
-            self.missing(node, SAML_KEYS, seq, index, path, f"{what} of type {SAML_BEARER}")
+            self.missing(node, SAML_REQUIRED, seq, index, path, f"{what} of type {SAML_BEARER}")
+            for key in SAML_EXAMPLE_ONLY:
+                if key not in node:
+                    self.report("F021", seq, index, f"\"{key}\" is missing; SAP's example of "
+                                f"an {SAML_BEARER} connection sets it, though no SAP page says it "
+                                "is required", path, hint=f"add {key}: ... as in \"Modeling SAP "
+                                "SuccessFactors Extensions\", or keep it out if the connection "
+                                "works without")
         elif kind == CLIENT_CREDENTIALS:
             for key in SAML_KEYS:
                 if key in node:
@@ -282,6 +306,7 @@ class _Connections(ParameterChecks):
                                   path + ("assertion-attributes-mapping",), scalars=False)
         if "client-name" in node:
             self.text(node, "client-name", path + ("client-name",))
+        self.client_name(node, path)
         if "client-id" in node:
             self.text(node, "client-id", path + ("client-id",), pattern=CLIENT_ID_PATTERN,
                       pattern_text="letters, digits and - . _ ~")
@@ -338,6 +363,26 @@ class _Connections(ParameterChecks):
                     "connection names are unique across the MTA", path,
                     hint="rename one: each name becomes an OAuth configuration name in "
                     "SuccessFactors")
+
+    def client_name(self, node: YMap, path: Path) -> None:
+        """F020: the OAuth client's name, ``client-name`` or else ``name``, once per MTA."""
+        key = "client-name" if isinstance(node.get("client-name"), str) else "name"
+        name = node.get(key)
+        if not isinstance(name, str) or not name or has_placeholder(name):
+            return
+        loc = value_loc(node, key)
+        here = self.where(path + (key,)).rsplit(", ", 1)[-1]
+        first = self.shared.client_names.get(name)
+        if first is None:
+            self.shared.client_names[name] = (loc, here, key)
+            return
+        place, other, first_key = first
+        if key == first_key == "name":
+            return  # two connections of one name and no client-name: F011 says it
+        self.report("F020", node, key, f"the OAuth client name \"{name}\" is also the one of "
+                    f"{other} at {place.file}:{place.line}:{place.column}. SAP: "
+                    f"\"{SAME_CLIENT_NAME}\"", path + (key,),
+                    hint="give each connection its own client-name")
 
     def client_secret(self, node: YMap, path: Path) -> None:
         value = node["client-secret"]

@@ -13,6 +13,12 @@ Extensions"):
 - ``sfsf-home-page-tiles`` (and ``sfsf-tiles``) is a map with one key, ``resource``: the path of
   the tiles JSON file inside the archive (F004, F007).
 
+A parameter of a Java module that is not one of these but looks like one (``sfsf-`` in any
+case or with ``_``, or one letter away: ``sfsf-outbound-connection``, ``sfsf-connection``,
+``sfsf-idp-acess``) is an error (F019), on every platform: the Neo deployer ignores a parameter it
+does not know, so the connection or access it should configure is silently never created (the Neo
+profile would only warn, N008, and ``expand`` would find nothing to do).
+
 An unknown key in these maps is an error with a "did you mean" hint (F002). Text values must be
 non-empty and one line of printable text: no control characters (C0, DEL, C1), line or paragraph
 separators, zero-width or bidirectional formatting characters (F007).
@@ -25,7 +31,9 @@ from __future__ import annotations
 
 from ..diagnostics import declare
 from ..descriptor.yaml_io import YMap, YSeq
+from . import neo_types as T
 from .common import has_placeholder
+from .misspelt_parameters import one_slip
 from .parameter_checks import SHARED_CODES, ParameterChecks, java_modules
 
 CODES = declare({
@@ -33,6 +41,8 @@ CODES = declare({
     "F005": ("error", "technical-user-id missing on a technical-user connection, or set on a "
                       "default one"),
     "F006": ("warning", "a technical-user SuccessFactors connection (deprecated systemUser)"),
+    "F019": ("error", "a Java module parameter that looks like an sfsf-* parameter but is none: "
+                      "the deployer ignores it"),
 })
 
 SFSF_CONNECTION_TYPES = ("default", "technical-user")
@@ -43,8 +53,30 @@ ROLE_PROVIDERS = ("sfsf", "hcp")
 TILES_PARAMETERS = ("sfsf-home-page-tiles", "sfsf-tiles")
 
 
+SFSF_PARAMETERS = tuple(name for name in T.MODULE_PARAMETERS["com.sap.java"]
+                        if name.startswith("sfsf-"))
+
+
+def sfsf_near_miss(name: str) -> bool:
+    """A name that is no Java module parameter but looks like an ``sfsf-*`` one."""
+    if not isinstance(name, str) or name in T.MODULE_PARAMETERS["java.tomcat"] \
+            or name in T.MODULE_PARAMETERS["com.sap.java"]:
+        return False
+    folded = name.lower().replace("_", "-")
+    return folded.startswith("sfsf") or any(one_slip(folded, known) for known in SFSF_PARAMETERS)
+
+
 def check(ctx) -> None:
     for parameters, base in java_modules(ctx):
+        for key in parameters:
+            if sfsf_near_miss(key):
+                folded = key.lower().replace("_", "-")
+                meant = next((f"did you mean \"{known}\"?" for known in SFSF_PARAMETERS
+                              if known == folded or one_slip(folded, known)), None)
+                ctx.report("F019", parameters, key, ctx.named(base, f"unknown parameter "
+                           f"\"{key}\": the deployer ignores it, so nothing it should configure "
+                           "is created"), base + (key,), at_key=True,
+                           hint=meant or "use one of: " + ", ".join(SFSF_PARAMETERS))
         _Module(ctx, parameters, base).check()
 
 

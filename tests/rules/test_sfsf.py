@@ -418,7 +418,7 @@ def test_positive_connections_conform_to_the_schema(path, extensions):
 @pytest.mark.parametrize("connection", [
     {"name": "A B", "type": "OAuth2ClientCredentials"},
     {"name": "A", "type": "OAuth2ClientCredential"},
-    {"name": "A", "type": "OAuth2SAMLBearerAssertion", "subject-name-id": "mail"},
+    {"name": "A", "type": "OAuth2SAMLBearerAssertion", "subject-name-id-format": "EMAIL_ADDRESS"},
     {"name": "A", "type": "OAuth2ClientCredentials", "token-lifetme": "1h"},
     {"name": "A", "type": "OAuth2ClientCredentials", "token-lifetime": 0},
     {"name": "A", "type": "OAuth2ClientCredentials", "token-url": "http://oauth.example.com"},
