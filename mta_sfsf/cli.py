@@ -46,9 +46,18 @@ def _add_extensions(parser: argparse.ArgumentParser) -> None:
                              "list, as neo deploy-mta -e does")
 
 
-def _add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default=None,
-                        help="report format (default: github inside GitHub Actions, else text)")
+def _add_format(parser: argparse.ArgumentParser, formats=FORMATS) -> None:
+    parser.add_argument("--format", choices=formats, default=None,
+                        help="report format, on standard output (default: github inside GitHub "
+                             "Actions, else text)")
+
+
+def _add_text_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text format: auto (default) on a terminal, unless "
+                             "NO_COLOR is set; FORCE_COLOR colours without one")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print the findings only, no summary line")
 
 
 def _add_platform(parser: argparse.ArgumentParser) -> None:
@@ -91,6 +100,7 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
     _add_format(p)
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     _add_platform(p)
+    _add_text_options(p)
 
 
 def _expand_arguments(p: argparse.ArgumentParser) -> None:
@@ -114,6 +124,7 @@ def _expand_arguments(p: argparse.ArgumentParser) -> None:
     _add_format(p)
     p.add_argument("--strict", action="store_true", help="warnings stop the expansion too")
     _add_platform(p)
+    _add_text_options(p)
 
 
 def _verify_arguments(p: argparse.ArgumentParser) -> None:
@@ -128,7 +139,7 @@ def _verify_arguments(p: argparse.ArgumentParser) -> None:
                    help="Neo platform API base for the application state check (default "
                         "https://api.<host>; the check runs only when MTA_SFSF_PLATFORM_CLIENT_ID "
                         "and MTA_SFSF_PLATFORM_CLIENT_SECRET are set)")
-    _add_format(p)
+    _add_format(p, ("text", "json", "github"))  # verify's verdicts have these three
 
 
 def _simulate_arguments(p: argparse.ArgumentParser) -> None:
@@ -292,8 +303,18 @@ def _field_names(options_class) -> tuple:
     return tuple(f.name for f in dataclasses.fields(options_class))
 
 
+def _escape_unencodable() -> None:
+    """A character the console cannot encode (a lone surrogate, or an arrow on a cp1252 console)
+    is printed as a backslash escape instead of stopping the run."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _escape_unencodable()
     parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     module_name, class_name, function_name = COMMANDS[args.command]

@@ -58,12 +58,19 @@ def format_path(path: Iterable[PathPart]) -> str:
 
 
 _SEVERITIES: dict = {}
+_DECLARED: dict = {}
 
 
 def declare(codes: dict) -> dict:
     """Record a module's codes (code -> (severity, summary)) for ``make``; returns them."""
     _SEVERITIES.update({code: entry[0] for code, entry in codes.items()})
+    _DECLARED.update(codes)
     return codes
+
+
+def declared() -> dict:
+    """Every code declared by the modules loaded so far (``mta_sfsf.codes`` has them all)."""
+    return dict(_DECLARED)
 
 
 # Codes for reading and loading; the other layers declare their own.

@@ -26,6 +26,8 @@ class ValidateOptions(NamedTuple):
     format: str = "text"
     strict: bool = False
     platform: str = "auto"
+    color: str = "auto"
+    quiet: bool = False
 
 
 def check(path: str, extensions: Optional[List[str]] = None,
@@ -43,6 +45,7 @@ class _Inputs:
         self.err = err
         self.unreadable = 0
         self.files = 0
+        self.sources: Dict[str, str] = {}  # display name -> text, for the reports
 
     def read(self, path: str) -> Optional[Tuple[Document, List[Diagnostic]]]:
         try:
@@ -52,6 +55,7 @@ class _Inputs:
             self.unreadable += 1
             return None
         self.files += 1
+        self.sources[result[0].file] = result[0].text
         return result
 
     def extensions(self, paths: List[str], diagnostics: List[Diagnostic]) -> List[Document]:
@@ -83,6 +87,8 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
                 groups.append(Group(path, read))
     alone = assign(groups, stated, loose)
     inputs.files += sum(1 for group in groups if group.found)
+    for group in groups:  # found beside an extension descriptor: read there, not here
+        inputs.sources.setdefault(group.read[0].file, group.read[0].text)
     for ext in alone:
         diagnostics.extend(_alone(ext, options.platform, "no deployment descriptor was given "
                                   "and none is beside it"))
@@ -93,7 +99,9 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
             diagnostics.extend(_alone(ext, options.platform, f"{group.path} has more than "
                                       f"{MAX_CHAINS} alternative chains"))
     diagnostics = sorted(set(diagnostics))
-    reporter(options.format)(diagnostics, inputs.files, out, err)
+    reporter(options.format)(diagnostics, inputs.files, out, err, sources=inputs.sources,
+                             codes=_all_codes, color=options.color, quiet=options.quiet,
+                             strict=options.strict)
     if inputs.unreadable:
         return 2
     return exit_code(diagnostics, options.strict)
@@ -131,3 +139,26 @@ def _chains(group: Group, chains: List[List[Document]], platform: str) -> List[D
                 message=f"{diagnostic.message} ({label}: {', '.join(names)})")
         named.append(diagnostic)
     return named
+
+
+def _all_codes() -> dict:
+    """The full code table, loaded only when a report asks for it (SARIF's rules): it imports
+    every layer, expand's plan too."""
+    from .codes import all_codes
+
+    return all_codes()
+
+
+def _beside(extensions: List[Document]) -> Tuple[List[str], List[Document]]:
+    """Descriptors next to extension descriptors given alone (a pre-commit run passes only the
+    files that changed), and the extensions with none beside them."""
+    found: List[str] = []
+    alone: List[Document] = []
+    for ext in extensions:
+        folder = FsPath(ext.file).parent
+        descriptor = descriptor_in(folder) if ext.file != "<stdin>" else None
+        if descriptor is None:
+            alone.append(ext)
+        elif str(descriptor) not in found:
+            found.append(str(descriptor))
+    return found, alone

@@ -72,9 +72,9 @@ def test_windows_line_endings_give_the_same_positions(cli, ws):
 
 def test_a_tab_in_the_indentation_is_a_syntax_error_at_its_place(cli, ws):
     (ws / "tabs.yaml").write_text(HEADER + module().replace("    type", "\ttype"))
-    code, _, err = cli("validate", "tabs.yaml")
+    code, out, _ = cli("validate", "tabs.yaml")
     assert code == 1
-    assert err.startswith("tabs.yaml:8:1: error Y001: ")
+    assert out.startswith("tabs.yaml:8:1: error Y001: ")
 
 
 def test_a_utf8_bom_shifts_no_column(cli, ws):
@@ -83,27 +83,27 @@ def test_a_utf8_bom_shifts_no_column(cli, ws):
     (ws / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode())
     plain, bom = cli("validate", "plain.yaml"), cli("validate", "bom.yaml")
     assert plain[0] == bom[0] == 1
-    assert bom[2] == plain[2].replace("plain.yaml", "bom.yaml")
-    assert "bom.yaml:7:11: error S003" in bom[2]
+    assert bom[1] == plain[1].replace("plain.yaml", "bom.yaml")
+    assert "bom.yaml:7:11: error S003" in bom[1]
 
 
 def test_unicode_names_are_reported_with_position_and_key_path(cli, ws):
     (ws / "uni.yaml").write_text(HEADER + module(name="模块😀", extra=(
         "      sfsf-outbound-connections:\n        - name: Verbindung-ä\n"
         "          type: OAuth2ClientCredentials\n")), encoding="utf-8")
-    code, _, err = cli("validate", "uni.yaml")
+    code, out, _ = cli("validate", "uni.yaml")
     assert code == 1
-    assert "uni.yaml:7:11: error S003: " in err and '"模块😀"' in err
-    assert "    at modules[0].name\n" in err
-    assert "uni.yaml:12:17: error F010" in err
-    assert "    at modules[0].parameters.sfsf-outbound-connections[0].name\n" in err
+    assert "uni.yaml:7:11: error S003: " in out and '"模块😀"' in out
+    assert "    at modules[0].name\n" in out
+    assert "uni.yaml:12:17: error F010" in out
+    assert "    at modules[0].parameters.sfsf-outbound-connections[0].name\n" in out
 
 
 def test_non_utf8_is_refused_at_the_byte(cli, ws):
     (ws / "latin1.yaml").write_bytes(HEADER.encode() + module(app="caf\xe9").encode("latin-1"))
-    code, _, err = cli("validate", "latin1.yaml")
+    code, out, _ = cli("validate", "latin1.yaml")
     assert code == 1
-    assert "latin1.yaml:10:16: error Y003: not UTF-8: byte 0xe9" in err
+    assert "latin1.yaml:10:16: error Y003: not UTF-8: byte 0xe9" in out
 
 
 # --- size --------------------------------------------------------------------------------------
@@ -111,9 +111,9 @@ def test_non_utf8_is_refused_at_the_byte(cli, ws):
 def test_ten_thousand_modules_with_a_fault_in_the_last(cli, ws):
     modules = "".join(module(name=f"m{i}", app=f"app{i}") for i in range(9_999))
     (ws / "big.yaml").write_text(HEADER + modules + module(name="m 9999"))
-    code, _, err = cli("validate", "big.yaml")
+    code, out, _ = cli("validate", "big.yaml")
     assert code == 1
-    lines = err.splitlines()
+    lines = out.splitlines()
     assert lines[0].startswith(f"big.yaml:{7 + 4 * 9_999}:11: error S003: ")
     assert lines[1] == "    at modules[9999].name"
     assert lines[-1] == "1 error(s), 0 warning(s) in 1 file"
@@ -125,9 +125,9 @@ def test_a_15_mb_descriptor_is_read_and_a_17_mb_one_refused(cli, ws):
     (ws / "15mb.yaml").write_text(body + comment * 15_000)
     assert cli("validate", "15mb.yaml")[0] == 0
     (ws / "17mb.yaml").write_text(body + comment * 17_000)
-    code, _, err = cli("validate", "17mb.yaml")
+    code, out, _ = cli("validate", "17mb.yaml")
     assert code == 1
-    assert err.startswith("17mb.yaml:1:1: error Y003: input is ")
+    assert out.startswith("17mb.yaml:1:1: error Y003: input is ")
 
 
 def test_a_chain_of_a_thousand_extension_files_in_any_order(cli, ws):
@@ -140,8 +140,8 @@ def test_a_chain_of_a_thousand_extension_files_in_any_order(cli, ws):
                                f"      client-secret: s{i}\n")
         parent = f"ext{i}"
         names.append(name)
-    code, _, err = cli("validate", "mtad.yaml", "-e", ",".join(reversed(names)))
-    assert (code, err) == (0, "0 error(s), 0 warning(s) in 1001 files\n")
+    code, out, err = cli("validate", "mtad.yaml", "-e", ",".join(reversed(names)))
+    assert (code, out, err) == (0, "0 error(s), 0 warning(s) in 1001 files\n", "")
 
 
 def test_a_thousand_extensions_of_the_same_parent_are_each_reported(cli, ws):
@@ -175,12 +175,12 @@ def test_a_thousand_alternatives_given_as_paths_are_bounded(cli, ws):
 
 def test_deep_nesting_and_alias_bombs_are_refused_quickly(cli, ws):
     (ws / "deep.yaml").write_text(HEADER + "x: " + "[" * 5_000 + "]" * 5_000 + "\n")
-    assert "error Y003" in cli("validate", "deep.yaml")[2]
+    assert "error Y003" in cli("validate", "deep.yaml")[1]
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
         for i in range(8))
     (ws / "bomb.yaml").write_text(HEADER.replace("modules:\n", "") + bomb)
-    assert "error Y003" in cli("validate", "bomb.yaml")[2]
+    assert "error Y003" in cli("validate", "bomb.yaml")[1]
 
 
 # --- special files -----------------------------------------------------------------------------
@@ -188,17 +188,17 @@ def test_deep_nesting_and_alias_bombs_are_refused_quickly(cli, ws):
 def test_dev_zero_is_refused_as_too_large(ws):
     result = spawn("validate", "/dev/zero")
     assert result.returncode == 1
-    assert result.stderr.decode().startswith("/dev/zero:1:1: error Y003: input is ")
+    assert result.stdout.decode().startswith("/dev/zero:1:1: error Y003: input is ")
     result = spawn("validate", "-", stdin=open("/dev/zero", "rb"))
-    assert result.returncode == 1 and b"<stdin>:1:1: error Y003" in result.stderr
+    assert result.returncode == 1 and b"<stdin>:1:1: error Y003" in result.stdout
     result = spawn("verify", "/dev/zero")
     assert result.returncode == 2 and result.stderr.startswith(b"mta-sfsf: error: /dev/zero: ")
 
 
 def test_an_empty_input_is_one_finding(cli, ws):
     (ws / "empty.yaml").write_text("# nothing here\n")
-    code, _, err = cli("validate", "empty.yaml")
-    assert (code, err.splitlines()[0]) == (1, "empty.yaml:1:1: error Y005: the descriptor is empty")
+    code, out, _ = cli("validate", "empty.yaml")
+    assert (code, out.splitlines()[0]) == (1, "empty.yaml:1:1: error Y005: the descriptor is empty")
 
 
 def test_a_pipe_as_input_is_read_like_a_file(ws):
@@ -219,8 +219,8 @@ def test_a_folder_without_a_descriptor_and_a_device_as_extension(cli, ws):
     (ws / "empty-folder").mkdir()
     code, _, err = cli("validate", "empty-folder")
     assert code == 2 and err.startswith("mta-sfsf: error: empty-folder: is a folder without ")
-    code, _, err = cli("validate", "mtad.yaml", "-e", "/dev/null")
-    assert code == 1 and "/dev/null:1:1: error Y005" in err
+    code, out, _ = cli("validate", "mtad.yaml", "-e", "/dev/null")
+    assert code == 1 and "/dev/null:1:1: error Y005" in out
 
 
 # --- archives ----------------------------------------------------------------------------------
@@ -420,19 +420,19 @@ def test_github_annotations_carry_no_control_characters(cli, ws):
 
 def test_text_and_json_reports_escape_control_characters(cli, ws):
     (ws / "h.yaml").write_text(HOSTILE_DESCRIPTOR)
-    code, _, err = cli("validate", "h.yaml")
+    code, out, _ = cli("validate", "h.yaml")
     assert code == 1
-    assert "\x1b" not in err and "\x07" not in err and "\r" not in err
-    assert not any(line.startswith("::") for line in err.splitlines())
-    assert 'matching failed at "\\x1b[31mRED\\n::error file=x,line=1::pwned"' in err
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert not any(line.startswith("::") for line in out.splitlines())
+    assert 'matching failed at "\\x1b[31mRED\\n::error file=x,line=1::pwned"' in out
     out = cli("validate", "h.yaml", "--format", "json")[1]
     assert out.isascii() and len(json.loads(out)["diagnostics"]) == 3
 
 
 def test_text_report_escapes_c1_controls_and_bidi_overrides(cli, ws):
     (ws / "c1.yaml").write_text(HEADER + module(extra='      "\\u009b31mX\\u202eY": 1\n'))
-    err = cli("validate", "c1.yaml")[2]
-    assert "\u009b" not in err and "\u202e" not in err
+    out = cli("validate", "c1.yaml")[1]
+    assert "\u009b" not in out and "\u202e" not in out
 
 
 SHELL_NAMES = HEADER + module(app="a$(touch pwned1)`touch pwned2`", extra=(
@@ -444,18 +444,18 @@ SHELL_NAMES = HEADER + module(app="a$(touch pwned1)`touch pwned2`", extra=(
 
 def test_shell_metacharacters_never_reach_a_runbook_command_unquoted(cli, ws):
     (ws / "shell.yaml").write_text(SHELL_NAMES)
-    code, _, err = cli("expand", "shell.yaml", "-o", "out", "--mode", "runbook", "--host",
+    code, out, _ = cli("expand", "shell.yaml", "-o", "out", "--mode", "runbook", "--host",
                        "eu2.hana.ondemand.com", "--account", "acc")
     if code == 1:
-        assert "I1$(touch pwned3);x" in err  # refused, naming it: fine
+        assert "I1$(touch pwned3);x" in out  # refused, naming it: fine
         return
     assert "--integration I1$(touch pwned3);x" not in (ws / "out" / "RUNBOOK.md").read_text()
 
 
 def test_an_application_name_that_cannot_be_a_host_label_is_refused(cli, ws):
     (ws / "shell.yaml").write_text(SHELL_NAMES)
-    code, _, err = cli("validate", "shell.yaml")
-    assert code == 1 and "modules[0].parameters.name" in err
+    code, out, _ = cli("validate", "shell.yaml")
+    assert code == 1 and "modules[0].parameters.name" in out
 
 
 def test_a_multiline_description_cannot_restructure_the_runbook(cli, ws):
@@ -496,7 +496,7 @@ BROKEN_EXTENSIONS = {
 }
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "junit", "gitlab"])
 def test_planted_secrets_appear_in_no_report(cli, ws, fmt):
     (ws / "planted.yaml").write_text(PLANTED)
     prefix = ("_schema-version: '3.1'\nID: e\nextends: com.example.benefits\nresources:\n"
@@ -525,11 +525,11 @@ def test_secrets_from_the_extension_appear_in_no_output_file(cli, ws):
 
 def test_a_literal_secret_in_a_list_is_reported(cli, ws):
     (ws / "list.yaml").write_text(HEADER + module() + f"    properties:\n      token: [{SECRET}30]\n")
-    assert "N020" in cli("validate", "list.yaml")[2]
+    assert "N020" in cli("validate", "list.yaml")[1]
 
 
 def test_a_token_in_an_endpoint_query_is_refused(cli, ws):
     (ws / "q.yaml").write_text(SHELL_NAMES.replace("I1$(touch pwned3);x", "I1").replace(
         "endpoint: /api/events", f"endpoint: /api/events?token={SECRET}31"))
-    code, _, err = cli("validate", "q.yaml")
-    assert code == 1 and "F015" in err
+    code, out, _ = cli("validate", "q.yaml")
+    assert code == 1 and "F015" in out

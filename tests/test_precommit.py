@@ -72,7 +72,7 @@ def test_entry_passes_a_good_descriptor_with_its_extension(hook, tmp_path):
         shutil.copy(SAMPLE / name, tmp_path / name)
     result = run_hook(hook, ["sample.mtaext", "mtad.yaml"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr == "0 error(s), 0 warning(s) in 2 files\n"
+    assert (result.stdout, result.stderr) == ("0 error(s), 0 warning(s) in 2 files\n", "")
 
 
 def test_entry_checks_a_changed_extension_with_the_descriptor_beside_it(hook, tmp_path):
@@ -82,14 +82,14 @@ def test_entry_checks_a_changed_extension_with_the_descriptor_beside_it(hook, tm
             "  - name: benefits-db\n", "  - name: benefits-dbb\n"), encoding="utf-8")
     result = run_hook(hook, ["sample.mtaext"], tmp_path)
     assert result.returncode == 1
-    assert 'sample.mtaext:11:11: error X005: Unknown resource "benefits-dbb"' in result.stderr
+    assert 'sample.mtaext:11:11: error X005: Unknown resource "benefits-dbb"' in result.stdout
 
 
 def test_entry_fails_a_bad_descriptor(hook, tmp_path):
     (tmp_path / "mtad.yaml").write_text("_schema-version: '3.1'\nID: a\nID: b\n", encoding="utf-8")
     result = run_hook(hook, ["mtad.yaml"], tmp_path)
     assert result.returncode == 1
-    assert "mtad.yaml:3:1: error Y002: duplicate key 'ID'" in result.stderr
+    assert "mtad.yaml:3:1: error Y002: duplicate key 'ID'" in result.stdout
 
 
 def _git(*argv, cwd):

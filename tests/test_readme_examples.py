@@ -52,8 +52,9 @@ def test_main_job_writes_the_three_outputs_and_leaves_inputs_alone(cli, scratch)
     assert sorted(p.name for p in (scratch / "out").iterdir()) == [
         "RUNBOOK.md", "mtad.yaml", "plan.json"]
     assert {p.name: p.read_bytes() for p in (scratch / "sample-mta").iterdir()} == before
-    assert out == ""  # progress goes to stderr, data to stdout: there is no data here
-    assert "wrote out/mtad.yaml, out/plan.json, out/RUNBOOK.md" in err
+    assert out == "0 error(s), 0 warning(s) in 2 files\n"  # the report: findings to stdout
+    assert "wrote out/mtad.yaml, out/plan.json, out/RUNBOOK.md" in err  # progress to stderr
+    assert "error(s)" not in err
     # runbook mode: the parameter is gone from the deployable descriptor
     assert "sfsf-outbound-connections" not in (scratch / "out" / "mtad.yaml").read_text()
 
@@ -107,8 +108,8 @@ def test_the_sample_secret_is_in_no_output(cli, scratch):
 
 def test_validate_the_sample_with_its_extension(cli):
     code, out, err = cli("validate", "sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext")
-    assert (code, out) == (0, "")
-    assert err == "0 error(s), 0 warning(s) in 2 files\n"
+    assert (code, err) == (0, "")
+    assert out == "0 error(s), 0 warning(s) in 2 files\n"
 
 
 def _readme_text_example(scratch, cli):
@@ -123,14 +124,14 @@ def _readme_text_example(scratch, cli):
 
 def test_the_readme_text_example_has_the_printed_position_path_hint_and_summary(cli, scratch):
     example, (code, out, err) = _readme_text_example(scratch, cli)
-    assert (code, out) == (1, "")
-    assert err.startswith("mtad.yaml:30:11: error F002: ")
-    assert err.splitlines()[1:] == example.splitlines()[1:]
+    assert (code, err) == (1, "")
+    assert out.startswith("mtad.yaml:30:11: error F002: ")
+    assert out.splitlines()[1:] == example.splitlines()[1:]
 
 
 def test_the_readme_text_example_is_exactly_what_validate_prints(cli, scratch):
-    example, (_, _, err) = _readme_text_example(scratch, cli)
-    assert err == example
+    example, (_, out, _) = _readme_text_example(scratch, cli)
+    assert out == example
 
 
 def test_validate_json_has_the_documented_shape(cli):
@@ -158,9 +159,9 @@ def test_validate_github_format_and_its_default_inside_actions(cli, monkeypatch)
 def test_validate_reads_standard_input(cli, scratch, monkeypatch):
     data = (scratch / "sample-mta" / "mtad.yaml").read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
-    code, _, err = cli("validate", "-")
+    code, out, _ = cli("validate", "-")
     assert code == 0
-    assert err.startswith("<stdin>:64:7: warning R006")
+    assert out.startswith("<stdin>:64:7: warning R006")
 
 
 def test_strict_makes_warnings_fail(cli):
@@ -174,25 +175,25 @@ def test_extensions_repeat_or_comma_list_in_any_order(cli, scratch):
                       "parameters:\n  hcp-deployer-version: '1.2.0'\n")
     for ext_args in (["-e", "sample-mta/second.mtaext,sample-mta/sample.mtaext"],
                      ["-e", "sample-mta/second.mtaext", "-e", "sample-mta/sample.mtaext"]):
-        code, _, err = cli("validate", "sample-mta/mtad.yaml", *ext_args)
-        assert (code, err) == (0, "0 error(s), 0 warning(s) in 3 files\n"), ext_args
+        code, out, err = cli("validate", "sample-mta/mtad.yaml", *ext_args)
+        assert (code, out, err) == (0, "0 error(s), 0 warning(s) in 3 files\n", ""), ext_args
 
 
 def test_an_mtaext_alone_is_checked_on_its_own(cli, scratch):
     (scratch / "alone").mkdir()
     shutil.copy(scratch / "sample-mta" / "sample.mtaext", scratch / "alone")
-    code, _, err = cli("validate", "alone/sample.mtaext")
+    code, out, _ = cli("validate", "alone/sample.mtaext")
     assert code == 0
-    assert "warning X011" in err
-    code, _, err = cli("validate", "sample-mta/sample.mtaext")  # the mtad.yaml beside it
-    assert (code, err) == (0, "0 error(s), 0 warning(s) in 2 files\n")
+    assert "warning X011" in out
+    code, out, err = cli("validate", "sample-mta/sample.mtaext")  # the mtad.yaml beside it
+    assert (code, out, err) == (0, "0 error(s), 0 warning(s) in 2 files\n", "")
 
 
 def test_an_unreadable_path_is_one_line_and_exit_2_and_the_others_are_still_checked(cli):
-    code, _, err = cli("validate", "missing.yaml", "sample-mta/mtad.yaml")
+    code, out, err = cli("validate", "missing.yaml", "sample-mta/mtad.yaml")
     assert code == 2
-    assert "mta-sfsf: error: missing.yaml: no such file\n" in err
-    assert "sample-mta/mtad.yaml:64:7: warning R006" in err
+    assert err == "mta-sfsf: error: missing.yaml: no such file\n"
+    assert "sample-mta/mtad.yaml:64:7: warning R006" in out
 
 
 def test_validate_an_mtar(cli, scratch):
@@ -231,10 +232,10 @@ def test_diff_prints_the_descriptor_change_and_writes_nothing(cli, scratch):
 
 
 def test_deployer_mode_keeps_only_the_keys_sap_documents(cli, scratch):
-    code, _, err = cli("expand", "sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext",
+    code, out, _ = cli("expand", "sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext",
                        "-o", "out", "--host", "eu2.hana.ondemand.com", "--account", "acc")
     assert code == 0
-    assert "warning P004" in err and "warning P001" not in err
+    assert "warning P004" in out and "warning P001" not in out
     text = (scratch / "out" / "mtad.yaml").read_text()
     assert "sfsf-outbound-connections:" in text and "subject-name-id: mail" in text
     for key in ("integrations:", "client-name:", "client-secret:", "token-lifetime:"):
@@ -244,22 +245,22 @@ def test_deployer_mode_keeps_only_the_keys_sap_documents(cli, scratch):
 def test_host_and_account_come_from_the_environment(cli, scratch, monkeypatch):
     monkeypatch.setenv("MTA_SFSF_HOST", "eu2.hana.ondemand.com")
     monkeypatch.setenv("MTA_SFSF_ACCOUNT", "mysubaccount")
-    code, _, err = cli(*MAIN_JOB[:6], "--mode", "runbook")
-    assert code == 0 and "P001" not in err
+    code, out, err = cli(*MAIN_JOB[:6], "--mode", "runbook")
+    assert code == 0 and "P001" not in out + err
     plan = json.loads((scratch / "out" / "plan.json").read_text())
     assert plan["connections"][0]["token_url"]["value"] == TOKEN_URL
 
 
-@pytest.mark.parametrize("host_args, code, expected", [
-    ([], 0, "warning P001"),
-    (["--host", "eu9.example.com", "--account", "a"], 0, "warning P002"),
-    (["--host", "not a host!", "--account", "a"], 2, "mta-sfsf: error: --host"),
+@pytest.mark.parametrize("host_args, code, stream, expected", [
+    ([], 0, "out", "warning P001"),
+    (["--host", "eu9.example.com", "--account", "a"], 0, "out", "warning P002"),
+    (["--host", "not a host!", "--account", "a"], 2, "err", "mta-sfsf: error: --host"),
 ])
-def test_host_findings(cli, host_args, code, expected):
+def test_host_findings(cli, host_args, code, stream, expected):
     result = cli("expand", "sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext", "-o", "out",
                  *host_args)
     assert result[0] == code
-    assert expected in result[2]
+    assert expected in result[{"out": 1, "err": 2}[stream]]
 
 
 def test_strict_stops_the_expansion_on_a_warning(cli, scratch):
@@ -272,8 +273,9 @@ def test_strict_stops_the_expansion_on_a_warning(cli, scratch):
 def test_an_error_stops_the_expansion_before_anything_is_written(cli, scratch):
     (scratch / "bad.yaml").write_text(_sample_without_extension_warning().replace(
         "token-lifetime: 30d", "token-lifetime: 200d"))
-    code, _, err = cli("expand", "bad.yaml", "-o", "out")
-    assert code == 1 and "error F014" in err
+    code, out, err = cli("expand", "bad.yaml", "-o", "out")
+    assert code == 1 and "error F014" in out
+    assert err == "mta-sfsf: nothing written: fix the errors first\n"
     assert not (scratch / "out").exists()
 
 

@@ -115,6 +115,8 @@ class ExpandOptions:
     format: str = "text"
     strict: bool = False
     platform: str = "auto"
+    color: str = "auto"
+    quiet: bool = False
 
 
 def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
@@ -130,13 +132,13 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     _refuse_other_kinds(options.path, descriptor)
     files = 1 + len(dict.fromkeys(options.extensions))  # as validate counts the files it read
     if exit_code(diagnostics, strict=False) or descriptor.merged is None:
-        reporter(options.format)(diagnostics, files, out, err)
+        _report(options, descriptor, diagnostics, files, out, err)
         err.write("mta-sfsf: nothing written: fix the errors first\n")
         return 1
     connections = parse(descriptor.merged, descriptor.main.file)
     plan = build(descriptor.merged, connections, options.mode, host, account)
     diagnostics = sorted(set(diagnostics) | set(plan.warnings))
-    reporter(options.format)(diagnostics, files, out, err)
+    _report(options, descriptor, diagnostics, files, out, err)
     if exit_code(diagnostics, options.strict):
         err.write("mta-sfsf: nothing written: warnings fail with --strict\n")
         return 1
@@ -168,9 +170,20 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
             _write_atomically(targets[name], data)
         except OSError as exc:  # permissions, disk full, a folder where the file should be
             raise OutputError(f"cannot write {targets[name]}: {exc.strerror or exc}") from None
-    err.write(f"mta-sfsf: wrote {', '.join(targets.values())} ({len(plan.connections)} "
-              f"connection(s), {len(plan.steps)} step(s))\n")
+    if not options.quiet:
+        err.write(f"mta-sfsf: wrote {', '.join(targets.values())} ({len(plan.connections)} "
+                  f"connection(s), {len(plan.steps)} step(s))\n")
     return 0
+
+
+def _report(options: ExpandOptions, descriptor: Descriptor, diagnostics, files: int,
+            out: TextIO, err: TextIO) -> None:
+    """The findings on standard output, or on standard error when --diff owns standard output:
+    one document per stream."""
+    sources = {doc.file: doc.text for doc in [descriptor.main, *descriptor.extensions]}
+    reporter(options.format)(diagnostics, files, err if options.diff else out, err,
+                             sources=sources, color=options.color, quiet=options.quiet,
+                             strict=options.strict)
 
 
 def deployable_text(descriptor: Descriptor, mode: str) -> Tuple[str, str]:

@@ -1,8 +1,19 @@
 """Reporters for diagnostics: one module per ``--format``, imported only when chosen.
 
-``text`` is for people (stderr); ``json`` is one object for tools (stdout); ``github`` prints
-workflow-command annotations (stdout), chosen by default inside GitHub Actions. A reporter module
-has ``report(diagnostics, files, out, err)``.
+Every format writes its findings on ``out`` (standard output), one document per run; a summary
+line for people goes with the text format, progress lines stay on ``err``. ``text`` is for people;
+``json`` is one object for tools; ``github`` prints workflow-command annotations, chosen by default
+inside GitHub Actions; ``sarif`` is SARIF 2.1.0 (GitHub code scanning, Jenkins Warnings NG);
+``junit`` is JUnit XML (Jenkins' junit step, GitLab test reports); ``gitlab`` is GitLab Code
+Quality JSON.
+
+A reporter module has ``report(diagnostics, files, out, err, **context)``; ``context`` holds
+keywords a format may use and the others ignore (all optional):
+
+- ``sources``: display name -> text of every file read (JUnit lists clean files; text shows the
+  line of a YAML syntax error);
+- ``codes``: a function returning the full code table (SARIF's rule metadata);
+- ``color`` (``auto``/``always``/``never``), ``quiet`` (no summary line), ``strict`` (warnings fail).
 """
 from __future__ import annotations
 
@@ -12,7 +23,7 @@ from typing import Callable, List
 
 from ..diagnostics import Diagnostic
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
 
 
 def reporter(name: str) -> Callable:
@@ -37,8 +48,19 @@ _CONTROL = {code: f"\\x{code:02x}" for code in [*range(32), *range(0x7f, 0xa0)]}
 _CONTROL.update({code: f"\\u{code:04x}" for code in [0x200e, 0x200f, *range(0x202a, 0x202f),
                                                        *range(0x2066, 0x206a)]})
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+# A lone surrogate ("\ud800" is legal YAML; a file name that is not UTF-8 decodes to some) has no
+# encoding at all: any stream writing it would fail.
+_SURROGATES = {code: f"\\u{code:04x}" for code in range(0xd800, 0xe000)}
+_CONTROL.update(_SURROGATES)
 
 
 def one_line(value: str) -> str:
-    """Control characters (a key written as "a\\nb", say) escaped: one line per item."""
+    """Control characters (a key written as "a\\nb", say) and lone surrogates escaped: one line
+    per item, writable in any encoding."""
     return value.translate(_CONTROL)
+
+
+def encodable(value: str) -> str:
+    """Lone surrogates escaped as ``\\udXXX``, everything else kept (for formats whose own
+    syntax escapes control characters, such as JSON)."""
+    return value.translate(_SURROGATES)

@@ -15,7 +15,8 @@ def escape_github(value: str, properties: bool = False) -> str:
     return value.replace(":", "%3A").replace(",", "%2C") if properties else value
 
 
-def report(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO) -> None:
+def report(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO, *,
+           quiet: bool = False, **_context) -> None:
     for d in diagnostics:
         level = "error" if d.severity == "error" else "warning"
         message = one_line(d.message) + (f" (at {one_line(d.path)})" if d.path else "") + (

@@ -27,17 +27,19 @@ def test_golden(case, tmp_path, monkeypatch, capsys):
     code, out, err = run(args, work, monkeypatch, capsys)
     assert code == 0, err
     produced = outputs(work / "out")
-    # Only this command's own lines: the validator's wording belongs to the rule tests.
+    # The report on stdout, only this command's own findings: the validator's wording belongs
+    # to the rule tests. Progress on stderr, all of it.
     own, in_plan_warning = [], False
-    for line in err.splitlines():
-        if re.match(r"^.+?:\d+:\d+: \w+ P\d{3}: ", line) or line.startswith("mta-sfsf:"):
+    for line in out.splitlines():
+        if re.match(r"^.+?:\d+:\d+: \w+ P\d{3}: ", line):
             own.append(line)
-            in_plan_warning = not line.startswith("mta-sfsf:")
+            in_plan_warning = True
         elif in_plan_warning and line.startswith("    "):  # its key path and hint
             own.append(line)
         else:
             in_plan_warning = False
-    produced["stderr.txt"] = "".join(line + "\n" for line in own).encode("utf-8")
+    produced["stdout.txt"] = "".join(line + "\n" for line in own).encode("utf-8")
+    produced["stderr.txt"] = err.encode("utf-8")
     expected_dir = GOLDEN / case
     if UPDATE:
         expected_dir.mkdir(parents=True, exist_ok=True)
@@ -153,33 +155,33 @@ def test_validation_errors_stop_before_anything_is_written(tmp_path, monkeypatch
     text = (work / "mtad.yaml").read_text().replace("type: OAuth2ClientCredentials",
                                                      "type: OAuth2ClientCredential")
     (work / "mtad.yaml").write_text(text)
-    code, _, err = run(args + ["-o", "out"], work, monkeypatch, capsys)
-    assert code == 1 and "F003" in err and "nothing written" in err
+    code, out, err = run(args + ["-o", "out"], work, monkeypatch, capsys)
+    assert code == 1 and "F003" in out and err == "mta-sfsf: nothing written: fix the errors first\n"
     assert not (work / "out").exists()
 
 
 def test_strict_stops_on_plan_warnings(tmp_path, monkeypatch, capsys):
     work = tmp_path / "work"
     args = prepare("sample", work)  # the sample's client-secret gives P004 in deployer mode
-    code, _, err = run(args + ["-o", "out", "--strict"], work, monkeypatch, capsys)
-    assert code == 1 and "P004" in err
+    code, out, err = run(args + ["-o", "out", "--strict"], work, monkeypatch, capsys)
+    assert code == 1 and "P004" in out and "warnings fail with --strict" in err
     assert not (work / "out").exists()
 
 
 @pytest.mark.parametrize("host, code, needle", [
     ("eu2.hana.ondemand.com", 0, ""),
     ("https://EU2.hana.ondemand.com/", 0, ""),
-    ("neo.example.com", 0, "P002"),
-    ("not a host", 2, "is not a host name"),
+    ("neo.example.com", 0, "P002"),  # a finding: on stdout
+    ("not a host", 2, "is not a host name"),  # a usage error: on stderr
     ("eu2..hana", 2, "is not a host name"),
 ])
 def test_host_is_checked(host, code, needle, tmp_path, monkeypatch, capsys):
     work = tmp_path / "work"
     prepare("sample", work)
-    result, _, err = run(["expand", "mtad.yaml", "-o", "out", "--host", host, "--account",
-                          "acct"], work, monkeypatch, capsys)
+    result, out, err = run(["expand", "mtad.yaml", "-o", "out", "--host", host, "--account",
+                            "acct"], work, monkeypatch, capsys)
     assert result == code, err
-    assert needle in err
+    assert needle in (out if code == 0 else err)
     if code == 0:
         plan = json.loads((work / "out" / "plan.json").read_text())
         assert plan["landscape"]["host"] == host.lower().replace("https://", "").rstrip("/")

@@ -16,10 +16,10 @@ WITHOUT = [p for p in FILES if b"sfsf-outbound-connections" not in p.read_bytes(
 def test_corpus_descriptor_is_unchanged(path, tmp_path, monkeypatch, capsys):
     source = tmp_path / "mtad.yaml"
     source.write_bytes(path.read_bytes())
-    code, _, err = run(["expand", "mtad.yaml", "-o", "out", "--host", "eu2.hana.ondemand.com",
-                        "--account", "corpus"], tmp_path, monkeypatch, capsys)
+    code, out, err = run(["expand", "mtad.yaml", "-o", "out", "--host", "eu2.hana.ondemand.com",
+                          "--account", "corpus"], tmp_path, monkeypatch, capsys)
     if code == 1:
-        assert " error " in err and "nothing written" in err
+        assert " error " in out and "nothing written" in err
         assert not (tmp_path / "out").exists()
         return
     assert code == 0, err

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
+import pytest
+
+from conftest import ROOT, run_cli
 from mta_sfsf.diagnostics import Diagnostic
-from mta_sfsf.report import default_format, reporter
+from mta_sfsf.report import FORMATS, default_format, reporter
 
 ERROR = Diagnostic("dir/mtad.yaml", 14, 9, "F013", "error", "literal secret, 100% wrong",
                    "modules[0].parameters.sfsf-outbound-connections[1].client-secret",
@@ -19,10 +23,10 @@ def render(name, diagnostics, files=2):
     return out.getvalue(), err.getvalue()
 
 
-def test_text_goes_to_stderr_with_place_path_and_hint():
+def test_text_goes_to_stdout_with_place_path_and_hint():
     out, err = render("text", [ERROR, WARNING])
-    assert out == ""
-    assert err == (
+    assert err == ""
+    assert out == (
         "dir/mtad.yaml:14:9: error F013: literal secret, 100% wrong\n"
         "    at modules[0].parameters.sfsf-outbound-connections[1].client-secret\n"
         "    hint: use ~{resource/property}\n"
@@ -82,3 +86,49 @@ def test_github_annotation_about_the_command_line_has_no_file():
     finding = Diagnostic(COMMAND_LINE, 1, 1, "P001", "warning", "no --host and no --account")
     out, _ = render("github", [finding])
     assert out == "::warning title=P001::no --host and no --account\n"
+
+
+# "x\ud800" is a legal YAML key and a lone surrogate: no encoding can write it as it is.
+SURROGATE = Diagnostic("f\udcff.yaml", 2, 3, "S003", "error", 'module "x\ud800": bad name',
+                       "modules[0].x\ud800", "rename \ud800")
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format_writes_a_lone_surrogate_as_an_escape(name):
+    out, err = render(name, [SURROGATE], files=1)
+    (out + err).encode("utf-8")  # strict: it would raise on a lone surrogate
+    assert "\\ud800" in out and "\ud800" not in out + err
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format_survives_an_ascii_console_on_a_lone_surrogate_key(name, tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "mtad.yaml").write_text(
+        "_schema-version: '3.1'\nID: caf\u00e9\nversion: 1.0.0\nmodules:\n  - name: \"x\\ud800\"\n"
+        "    type: com.sap.java\n", encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-m", "mta_sfsf", "validate", "mtad.yaml",
+                             "--format", name], cwd=tmp_path, env=env, capture_output=True,
+                            timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert b"Traceback" not in result.stderr and b"internal error" not in result.stderr
+    assert b"S003" in result.stdout and b"ud800" in result.stdout
+
+
+def test_readme_lists_every_format_where_the_options_are_shown():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    formats = "|".join(FORMATS)
+    for command in ("validate", "expand"):
+        usage = re.search(rf"^mta-sfsf {command} .*?```", readme, re.S | re.M).group(0)
+        assert f"[--format {formats}]" in usage, command
+    section = re.search(r"^### Report formats\n(.*?)^##", readme, re.S | re.M).group(1)
+    assert re.findall(r"^- `(\w+)`", section, re.M) == list(FORMATS)
+    for name in FORMATS:
+        assert f"--format {name}" in section, name
+
+
+def test_verify_keeps_its_own_three_formats(capsys):
+    code, _, err = run_cli(capsys, "verify", "plan.json", "--format", "sarif")
+    assert code == 2 and "invalid choice: 'sarif'" in err
