@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..diagnostics import Diagnostic, Path, Suggester, declare, listing, make, suggest
-from .yaml_io import YMap, YSeq, key_loc, raw_text, value_loc
+from .yaml_io import CyclicGCPaused, YMap, YSeq, key_loc, raw_text, value_loc
 
 CODES = declare({
     "X001": ("error", "two extension descriptors extend the same parent"),
@@ -344,7 +344,8 @@ class _Merge:
 
 def merge(base: YMap, ext, main, out: List[Diagnostic]) -> YMap:
     """The deployer's view of ``base`` extended by ``ext`` (neither is modified)."""
-    return _Merge(ext, main, out).descriptor(base)
+    with CyclicGCPaused():
+        return _Merge(ext, main, out).descriptor(base)
 
 
 # --- helpers ---------------------------------------------------------------------------------

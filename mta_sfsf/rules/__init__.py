@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Iterator, List, Optional, Tuple
 
 from ..diagnostics import Diagnostic, Path, make
-from ..descriptor.yaml_io import SENSITIVE_VALUES, YMap, YSeq, key_loc, value_loc
+from ..descriptor.yaml_io import SENSITIVE_VALUES, CyclicGCPaused, YMap, YSeq, key_loc, value_loc
 from . import (controller_parameters, deploy_order, literal_secrets, misspelt_parameters, neo,
                outbound, references, sfsf, structure)
 from .common import element_of
@@ -91,6 +91,7 @@ def run(descriptor, platform: str) -> List[Diagnostic]:
     """All rule families over one (merged) descriptor."""
     ctx = Context(descriptor, platform)
     if isinstance(ctx.data, YMap):
-        for module in RULE_MODULES:
-            module.check(ctx)
+        with CyclicGCPaused():  # rules build paths and findings; any cycle is collected after
+            for module in RULE_MODULES:
+                module.check(ctx)
     return ctx.diagnostics
