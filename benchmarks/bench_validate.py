@@ -1,40 +1,79 @@
-"""How long ``mta-sfsf validate`` takes, against the cost of merely loading the same YAML.
+"""How fast ``mta-sfsf validate`` and ``expand`` are, against merely loading the same YAML, with
+the project's targets side by side.
 
-Run it from the repository root (no arguments needed):
+Run it from the repository root (no arguments needed; about three minutes):
 
-    python benchmarks/bench_validate.py [--repeat N] [--sizes 10,100,1000] [--markdown]
+    python benchmarks/bench_validate.py [--repeat N] [--before CHECKOUT] [--large]
 
-For the sample descriptor and for generated Neo descriptors of 10, 100 and 1,000 modules it
-measures, each as the median of several runs in fresh processes:
+Every command runs as a fresh process, alternately with the others of its row (so that a busy
+machine slows them alike), and a cell is the median of ``--repeat`` runs after one untimed run.
+A cell is the process's CPU time (user + system): on a machine whose cores others share, wall
+time also counts the waits for a core, which is noise here. What is measured:
 
-- ``validate``: ``python -m mta_sfsf validate FILE`` from start to finish;
+- ``validate``: ``python -m mta_sfsf validate FILE -e EXT`` from start to finish;
 - ``bare load``: ``python -c`` that imports ruamel.yaml and round-trip ``YAML().load``s the
-  descriptor, which is what any Python validator of the file pays at least (validate also reads
-  the extension descriptor that fills in the secrets);
-- ``expand``: ``python -m mta_sfsf expand FILE -o DIR``, when the package has ``expand``.
+  descriptor, which is what any Python tool reading the file pays at least;
+- ``expand``: ``python -m mta_sfsf expand FILE -e EXT -o DIR`` (its template cache warm, as from
+  the second run on);
+- pre-commit style: one process validating 20 descriptors against 20 processes, one each;
+- positions: the memory the reader's tree of a 10,000-module descriptor takes beyond the same
+  values as plain dicts and lists (tracemalloc, in a fresh process);
+- the scaling table: validate's time and peak memory (maximum resident set) by size; 30,000
+  modules with ``--large``.
 
-and prints the ratios with DESIGN.md's targets (validate within 2x of the bare load on a typical
-descriptor, at most 0.6x of it on 1,000 modules). Then, in this process, the phases of
-``validate`` (read, parse, merge, rules) to show where the time goes.
+``--before CHECKOUT`` runs every mta-sfsf command also from another checkout (``git worktree add
+/tmp/before <commit>``), interleaved with this one's, and prints both. The generated descriptors
+are Neo ones: Java modules with parameters, requires and provides, a database per ten modules,
+SuccessFactors outbound connections on every fifth module, and an ``.mtaext`` with the secrets.
+
+Run it with an interpreter where mta-sfsf is *not* installed in editable mode (an editable
+install's import hook costs every Python process, the bare load too, about 25 ms at start-up);
+the benchmark puts the checkout on ``PYTHONPATH`` itself.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample-mta" / "mtad.yaml"
 SAMPLE_EXT = ROOT / "sample-mta" / "sample.mtaext"
 BARE_LOAD = ("import sys\nfrom ruamel.yaml import YAML\n"
              "with open(sys.argv[1], encoding='utf-8') as f:\n    YAML().load(f)\n")
+# In a fresh process with the checkout on the path: the reader's tree against plain values.
+POSITIONS = """\
+import gc, json, sys, tracemalloc
+from mta_sfsf.descriptor.yaml_io import load_text
+text = open(sys.argv[1], encoding="utf-8").read()
+def plain(node):
+    if isinstance(node, dict):
+        return {key: plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain(item) for item in node]
+    return node
+tracemalloc.start()
+tree = load_text(text, sys.argv[1])[0]
+size, peak = tracemalloc.get_traced_memory()
+values = plain(tree)
+del tree
+gc.collect()
+print(json.dumps({"tree": size, "peak": peak, "plain": tracemalloc.get_traced_memory()[0]}))
+"""
+TARGETS = (("validate / bare load, sample with its .mtaext", 1.0),
+           ("validate / bare load, 1,000 modules", 0.12),
+           ("validate / bare load, 10,000 modules", 0.12),
+           ("expand / validate, sample", 1.5),
+           ("20 files in one process / 20 processes", 0.07))
+MIB = 1024 * 1024
 
 
 # --- generated descriptors --------------------------------------------------------------------
@@ -42,7 +81,8 @@ BARE_LOAD = ("import sys\nfrom ruamel.yaml import YAML\n"
 def generate(modules: int) -> str:
     """A realistic Neo deployment descriptor: Java modules with parameters, requires and provides;
     a database per ten modules; every fifth module with SuccessFactors outbound connections.
-    Its secrets are left empty for ``generate_extension``."""
+    Its secrets are left empty for ``generate_extension``. 30,000 modules stay within the
+    reader's 16 MiB input limit."""
     out = ["_schema-version: '3.1'", f"ID: com.example.generated{modules}", "version: 1.0.0",
            "description: Generated for benchmarks", "parameters:",
            "  hcp-deployer-version: '1.2.0'", "modules:"]
@@ -56,8 +96,6 @@ def generate(modules: int) -> str:
             "      runtime: neo-javaee7-wp",
             "      runtime-version: '1'",
             "      minimum-processes: 1",
-            "      maximum-processes: 2",
-            f"      jvm-arguments: -Xmx512m -Dapp.index={i}",
         ]
         if i % 5 == 0:
             out += [
@@ -109,118 +147,191 @@ def generate_extension(modules: int) -> str:
 
 # --- measuring --------------------------------------------------------------------------------
 
-# As an installed package runs: with its bytecode cached (an environment may forbid writing it,
-# which would make every run compile the package's source first).
-ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+class Checkout:
+    """A tree of the package whose commands are measured (this one, or ``--before``)."""
+
+    def __init__(self, name: str, root: Path) -> None:
+        self.name, self.root = name, root
+        # As an installed package runs: with its bytecode cached.
+        self.env = {key: value for key, value in os.environ.items()
+                    if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+        self.env["PYTHONPATH"] = str(root)
+
+    def command(self, *args: str) -> List[str]:
+        return [sys.executable, "-m", "mta_sfsf", *args]
 
 
-def median_seconds(command: List[str], repeat: int) -> float:
-    """Median wall time of ``command``, after one untimed run that warms caches."""
-    times = []
-    for attempt in range(repeat + 1):
-        started = time.perf_counter()
-        result = subprocess.run(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
-        if attempt:
-            times.append(time.perf_counter() - started)
-        if result.returncode not in (0, 1):  # 1: findings, still a full run
-            raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): "
-                             f"{result.stderr.decode(errors='replace')[-500:]}")
-    return statistics.median(times)
+def run_once(command: Sequence[str], cwd: Path, env: Dict[str, str]) -> Tuple[float, int]:
+    """(CPU seconds, peak resident KiB) of one run; exit 0 or 1 (findings) only."""
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own resources
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):  # 1: findings, still a full run
+            err.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): "
+                             f"{err.read().decode(errors='replace')[-500:]}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
-def phases(path: Path, extensions: List[str], repeat: int) -> Dict[str, float]:
-    """Median in-process seconds of each phase of validate."""
-    from mta_sfsf import rules
-    from mta_sfsf.descriptor.load import Descriptor, Document, kind_of, read_bytes, read_extensions
-    from mta_sfsf.descriptor import chain
-    from mta_sfsf.rules.neo import detect_platform
-    from mta_sfsf.descriptor.yaml_io import decode, load_text
+class Cell:
+    """One command measured several times."""
 
-    samples: Dict[str, List[float]] = {"read": [], "parse": [], "merge": [], "rules": []}
-    for _ in range(repeat):
-        started = time.perf_counter()
-        name, data, _ = read_bytes(str(path))
-        text, _ = decode(data, name)
-        read_done = time.perf_counter()
-        tree, _ = load_text(text, name)
-        exts, _ = read_extensions(extensions)
-        parse_done = time.perf_counter()
-        main = Document(name, text, tree, kind_of(name, tree))
-        out: list = []
-        merged = tree
-        for ext in chain.order_chain(main, exts, out):
-            merged = chain.merge(merged, ext, main, out)
-        merge_done = time.perf_counter()
-        descriptor = Descriptor(main, merged=merged)
-        rules.run(descriptor, detect_platform(merged))
-        rules_done = time.perf_counter()
-        samples["read"].append(read_done - started)
-        samples["parse"].append(parse_done - read_done)
-        samples["merge"].append(merge_done - parse_done)
-        samples["rules"].append(rules_done - merge_done)
-    return {phase: statistics.median(values) for phase, values in samples.items()}
+    def __init__(self, command: Sequence[str], cwd: Path, env: Dict[str, str]) -> None:
+        self.command, self.cwd, self.env = list(command), cwd, env
+        self.times: List[float] = []
+        self.peaks: List[int] = []
+
+    def run(self, timed: bool) -> float:
+        seconds, peak = run_once(self.command, self.cwd, self.env)
+        if timed:
+            self.times.append(seconds)
+            self.peaks.append(peak)
+        return seconds
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.peaks) / 1024
 
 
-def has_expand() -> bool:
-    return importlib.util.find_spec("mta_sfsf.expand.command") is not None
+def measure(cells: List[Cell], repeat: int) -> None:
+    """One untimed round, then ``repeat`` rounds of every cell in turn (fewer for long ones)."""
+    slowest = max(cell.run(timed=False) for cell in cells)
+    rounds = repeat if slowest < 5 else min(repeat, 3)
+    for _ in range(rounds):
+        for cell in cells:
+            cell.run(timed=True)
 
 
-def ms(seconds: Optional[float]) -> str:
-    return "-" if seconds is None else f"{seconds * 1000:,.0f} ms"
+def positions(checkout: Checkout, path: Path) -> Dict[str, int]:
+    result = subprocess.run([sys.executable, "-c", POSITIONS, str(path)], cwd=checkout.root,
+                            env=checkout.env, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+# --- the report -------------------------------------------------------------------------------
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def verdict(ratio: float, target: float) -> str:
+    return f"{ratio:.2f}x ({'met' if ratio <= target else 'MISSED'})"
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
-    parser.add_argument("--sizes", default="10,100,1000", help="module counts to generate")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per cell (median)")
+    parser.add_argument("--before", type=Path, help="another checkout to measure alongside")
+    parser.add_argument("--large", action="store_true", help="add 30,000 modules to the table")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    python = sys.executable
-    expand = has_expand()
+    checkouts = [Checkout("now", ROOT)]
+    if args.before:
+        checkouts.append(Checkout("before", args.before.resolve()))
     work = Path(tempfile.mkdtemp(prefix="mta-sfsf-bench-"))
-    inputs = [("sample-mta/mtad.yaml", SAMPLE, [str(SAMPLE_EXT)])]
-    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        path = work / f"mtad-{size}.yaml"
+    for checkout in checkouts:  # the expand template cache: warm after the untimed run
+        checkout.env["XDG_CACHE_HOME"] = str(work / f"cache-{checkout.name}")
+    try:
+        return report(args, checkouts, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def inputs(work: Path, size: int) -> Tuple[Path, Path]:
+    path, ext = work / f"mtad-{size}.yaml", work / f"mtad-{size}.mtaext"
+    if not path.exists():
         path.write_text(generate(size), encoding="utf-8")
-        ext = work / f"mtad-{size}.mtaext"
         ext.write_text(generate_extension(size), encoding="utf-8")
-        inputs.append((f"{size} modules ({path.stat().st_size // 1024} KB)", path, [str(ext)]))
+    return path, ext
 
-    rows = []
-    for label, path, exts in inputs:
-        ext_args = [arg for ext in exts for arg in ("-e", ext)]
-        validate = median_seconds([python, "-m", "mta_sfsf", "validate", str(path), *ext_args,
-                                   "--format", "json"], args.repeat)
-        bare = median_seconds([python, "-c", BARE_LOAD, str(path)], args.repeat)
-        expanded = None
-        if expand:
-            expanded = median_seconds(
-                [python, "-m", "mta_sfsf", "expand", str(path), *ext_args, "-o",
-                 str(work / "out"), "--host", "eu2.hana.ondemand.com", "--account", "bench"],
-                args.repeat)
-        rows.append((label, validate, bare, expanded, phases(path, exts, args.repeat)))
 
-    print(f"Python {sys.version.split()[0]}, median of {args.repeat} runs per cell\n")
-    header = "| descriptor | validate | bare load | validate / bare |"
-    rule = "|---|---|---|---|"
-    if expand:
-        header, rule = header + " expand |", rule + "---|"
-    print(header + " read | parse | merge | rules |")
-    print(rule + "---|---|---|---|")
-    for label, validate, bare, expanded, split in rows:
-        line = f"| {label} | {ms(validate)} | {ms(bare)} | {validate / bare:.2f}x |"
-        if expand:
-            line += f" {ms(expanded)} |"
-        print(line + " " + " | ".join(ms(split[p]) for p in ("read", "parse", "merge", "rules"))
-              + " |")
-    print("\nPhases are in-process (no interpreter start-up, no imports).")
-    typical, largest = rows[0], rows[-1]
-    print(f"Target: typical within 2x of bare load: {typical[1] / typical[2]:.2f}x "
-          f"({'met' if typical[1] <= 2 * typical[2] else 'MISSED'}); "
-          f"largest at most 0.6x: {largest[1] / largest[2]:.2f}x "
-          f"({'met' if largest[1] <= 0.6 * largest[2] else 'MISSED'})")
+def report(args, checkouts: List[Checkout], work: Path) -> int:
+    print(f"Python {sys.version.split()[0]}; CPU time per process, median of {args.repeat} "
+          "alternating runs (3 for runs over 5 s)")
+    bare_env = checkouts[0].env
+    ratios: Dict[str, List[float]] = {name: [] for name, _ in TARGETS}
+    lines: Dict[str, List[str]] = {c.name: [] for c in checkouts}
+    validate: Dict[Tuple[str, str], Cell] = {}
+    for label, (path, ext) in (("sample", (SAMPLE, SAMPLE_EXT)),
+                               ("1,000 modules", inputs(work, 1000)),
+                               ("10,000 modules", inputs(work, 10000))):
+        bare = Cell([sys.executable, "-c", BARE_LOAD, str(path)], ROOT, bare_env)
+        cells = [bare]
+        for checkout in checkouts:
+            validate[checkout.name, label] = Cell(
+                checkout.command("validate", str(path), "-e", str(ext)), checkout.root,
+                checkout.env)
+            cells.append(validate[checkout.name, label])
+        expand: Dict[str, Cell] = {}
+        if label == "sample":
+            for checkout in checkouts:
+                expand[checkout.name] = Cell(checkout.command(
+                    "expand", str(path), "-e", str(ext), "-o", str(work / f"out-{checkout.name}"),
+                    "--host", "eu2.hana.ondemand.com", "--account", "bench"), checkout.root,
+                    checkout.env)
+                cells.append(expand[checkout.name])
+        measure(cells, args.repeat)
+        for checkout in checkouts:
+            mine = validate[checkout.name, label]
+            lines[checkout.name].append(f"{label}: validate {ms(mine.seconds)}, bare load "
+                                        f"{ms(bare.seconds)}")
+            ratios[TARGETS[["sample", "1,000 modules", "10,000 modules"].index(label)][0]].append(
+                mine.seconds / bare.seconds)
+            if checkout.name in expand:
+                lines[checkout.name].append(f"sample: expand {ms(expand[checkout.name].seconds)}")
+                ratios[TARGETS[3][0]].append(expand[checkout.name].seconds / mine.seconds)
+
+    folders = []
+    for i in range(20):
+        folder = work / f"repo{i}"
+        folder.mkdir()
+        shutil.copy(SAMPLE, folder / "mtad.yaml")
+        shutil.copy(SAMPLE_EXT, folder / "sample.mtaext")
+        folders.append(folder)
+    batch_cells = []
+    for checkout in checkouts:
+        one = Cell(checkout.command("validate", *(str(f / "mtad.yaml") for f in folders)),
+                   checkout.root, checkout.env)
+        each = [Cell(checkout.command("validate", str(f / "mtad.yaml")), checkout.root,
+                     checkout.env) for f in folders]
+        batch_cells.append((checkout, one, each))
+    measure([cell for _, one, each in batch_cells for cell in [one, *each]], args.repeat)
+    for checkout, one, each in batch_cells:
+        separate = sum(cell.seconds for cell in each)
+        lines[checkout.name].append(f"20 files: one process {ms(one.seconds)}, 20 processes "
+                                    f"{ms(separate)}")
+        ratios[TARGETS[4][0]].append(one.seconds / separate)
+
+    print("\n| target | " + " | ".join(c.name for c in checkouts) + " | at most |")
+    print("|---|" + "---|" * len(checkouts) + "---|")
+    for name, target in TARGETS:
+        print(f"| {name} | " + " | ".join(verdict(r, target) for r in ratios[name])
+              + f" | {target:.2f}x |")
+    memory = {c.name: positions(c, inputs(work, 10000)[0]) for c in checkouts}
+    print("| positions at 10,000 modules (tree beyond plain values) | " + " | ".join(
+        f"{(m['tree'] - m['plain']) / MIB:,.0f} MiB of a {m['peak'] / MIB:,.0f} MiB peak"
+        for m in memory.values()) + " | half of before |")
+    for checkout in checkouts:
+        print(f"\n{checkout.name}: " + "; ".join(lines[checkout.name]))
+
+    sizes = [10, 100, 1000, 3000, 10000] + ([30000] if args.large else [])
+    print("\nvalidate by size (CPU time; peak resident memory):\n")
+    print("| modules | YAML | " + " | ".join(c.name for c in checkouts) + " |")
+    print("|---|---|" + "---|" * len(checkouts))
+    for size in sizes:
+        path, ext = inputs(work, size)
+        cells = [validate.get((c.name, f"{size:,} modules")) or
+                 Cell(c.command("validate", str(path), "-e", str(ext)), c.root, c.env)
+                 for c in checkouts]
+        if not cells[0].times:
+            measure(cells, args.repeat)
+        print(f"| {size:,} | {path.stat().st_size / 1024:,.0f} KB | " + " | ".join(
+            f"{ms(cell.seconds)}; {cell.peak_mib:,.0f} MiB" for cell in cells) + " |")
     return 0
 
 

@@ -3,15 +3,15 @@ for loopback addresses (local testing against a sandbox or an app on this machin
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import Optional
-from urllib.parse import urlsplit
 
 
 def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    import ipaddress  # imported when a URL is checked, not on every validate's start-up
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -20,6 +20,8 @@ def is_loopback(host: str) -> bool:
 
 def url_problem(url: str) -> Optional[str]:
     """Why ``url`` is not acceptable as an absolute endpoint, or None when it is."""
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url)
         port = parts.port  # raises on a malformed port

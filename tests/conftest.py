@@ -59,3 +59,15 @@ def run_cli(capsys, *argv: str, crash_expected: bool = False):
     assert "Traceback" not in out + err, err
     assert crash_expected or "internal error" not in err, err
     return code, out, err
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _template_cache(tmp_path_factory):
+    """expand's compiled-template cache goes to a folder of the test run, not the user's."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous

@@ -6,14 +6,17 @@ finds a fault in a value set by an ``.mtaext`` points into that ``.mtaext``.
 """
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path as FsPath
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 from ..diagnostics import Diagnostic, Loc, make
 from ..errors import InputError
 from . import chain
 from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text, value_loc
+
+if TYPE_CHECKING:  # pathlib (and the urllib.parse it imports) only where a folder is read
+    from pathlib import Path as FsPath
 
 MTAR_DESCRIPTOR = "META-INF/mtad.yaml"
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -81,16 +84,19 @@ def read_bytes(path: str) -> tuple:
         if stdin is None:
             raise InputError("-: standard input is not available")
         return "<stdin>", stdin.read(MAX_BYTES + 1), None
-    fs_path = FsPath(path)
-    if fs_path.is_dir():
-        found = descriptor_in(fs_path)
+    if os.path.isdir(path):
+        from pathlib import Path as FsPath
+
+        found = descriptor_in(FsPath(path))
         if found is None:
             raise InputError(f"{path}: is a folder without {', '.join(FOLDER_DESCRIPTORS)}")
         return read_bytes(str(found))
-    if fs_path.suffix.lower() == ".mtar":
-        return f"{path}!/{MTAR_DESCRIPTOR}", read_mtar_descriptor(fs_path), path
+    if os.path.splitext(path)[1].lower() == ".mtar":
+        from pathlib import Path as FsPath
+
+        return f"{path}!/{MTAR_DESCRIPTOR}", read_mtar_descriptor(FsPath(path)), path
     try:
-        with open(fs_path, "rb") as handle:
+        with open(path, "rb") as handle:
             return path, handle.read(MAX_BYTES + 1), None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None

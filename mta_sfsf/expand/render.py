@@ -15,9 +15,12 @@ Descriptor values are anyone's text, so one rule holds for every value a templat
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shlex
+import sys
 from pathlib import Path
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -58,6 +61,49 @@ class _TraversableLoader(jinja2.BaseLoader):
         return sorted(p.name for p in self.root.iterdir() if p.name.endswith(".j2"))
 
 
+# How templates compile; the bytecode cache is keyed by these too.
+_OPTIONS = dict(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+                trim_blocks=True, lstrip_blocks=True)
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs (compiling costs more than all else ``expand``
+    does on a small descriptor). A template's entry is found by its name and file and used only
+    while its source is unchanged (jinja2 checks a hash of it); the folder's name holds the
+    jinja2 and Python versions and the compile options. A cache that cannot be read or written
+    is skipped: the template is compiled as without one."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable or damaged (unpickling, unmarshalling): compile again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _cache_dir() -> Optional[str]:
+    """``$XDG_CACHE_HOME/mta-sfsf/templates-<key>`` (``~/.cache`` by default), made private to
+    the user; None when it cannot be, or when another user could write to it."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    options = repr(sorted((key, getattr(value, "__name__", value))
+                          for key, value in _OPTIONS.items()))
+    key = hashlib.sha256(f"{jinja2.__version__} {sys.version} {options}".encode()).hexdigest()
+    folder = os.path.join(base, "mta-sfsf", f"templates-{key[:16]}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+    except (OSError, ValueError):
+        return None
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        return None  # compiled code from here runs: nobody else may have written it
+    return folder
+
+
 def environment(user_dir: Optional[str] = None) -> jinja2.Environment:
     loaders: List[jinja2.BaseLoader] = []
     if user_dir:
@@ -65,9 +111,10 @@ def environment(user_dir: Optional[str] = None) -> jinja2.Environment:
             raise UsageError(f"--templates {user_dir}: not a folder")
         loaders.append(jinja2.FileSystemLoader(user_dir))
     loaders.append(_shipped_loader())
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True, autoescape=False, trim_blocks=True,
-                             lstrip_blocks=True)
+    folder = _cache_dir()
+    cache = _BytecodeCache(folder) if folder is not None else None
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), bytecode_cache=cache,
+                             **_OPTIONS)
     env.filters["tojson_compact"] = lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)
     env.filters["md"] = md_inline
     env.filters["code"] = code
