@@ -202,8 +202,8 @@ SUBCOMMANDS = {
         "report every problem in descriptors, with file:line:col", _validate_arguments,
         "Report every problem in MTA deployment descriptors (mtad.yaml), development "
         "descriptors (mta.yaml), .mtar archives and extension descriptors (.mtaext) at once, "
-        "each with file:line:col, a stable code, the key path and a hint. Findings go to "
-        "standard output; the README lists every code.",
+        "each with file:line:col, a stable code, the key path and a hint. The README lists "
+        "every code.",
         ("mta-sfsf validate sample-mta/mtad.yaml -e sample-mta/sample.mtaext",
          "mta-sfsf validate build/app.mtar --format json > findings.json",
          "mta-sfsf validate mtad.yaml --strict --platform neo",

@@ -28,7 +28,7 @@ from .errors import OutputError
 from .rules import neo_types as T
 from .rules import outbound, sfsf
 from .rules.common import MAX_NAME, NAME_PATTERN
-from .rules.neo import _NAME_CHARS, _REFERENCES
+from .rules.neo import APPLICATION_NAME_CHARS, REFERENCES
 from .rules.parameter_checks import NOT_ONE_LINE
 from .rules.structure import ELEMENTS
 
@@ -42,7 +42,8 @@ _DEFERRED = [{"type": "null"}, {"const": ""}, _REFERENCE]
 _ONE_LINE = "^[^" + NOT_ONE_LINE.pattern[1:-1] + "]*$"
 _TEXT_BOOLEANS = ("yes", "no", "on", "off", "y", "n", "true", "false")  # N003, not N010
 # N011: a Java application name is the host label of its URL; references are filled later.
-_APPLICATION_NAME = "^(?:" + _REFERENCES.pattern + "|" + _NAME_CHARS.pattern[1:-2] + ")*$"
+_APPLICATION_NAME = ("^(?:" + REFERENCES.pattern + "|" + APPLICATION_NAME_CHARS.pattern[1:-2]
+                     + ")*$")
 _NEO_SCHEMA_VERSIONS = [*T.SCHEMA_VERSIONS, *(v + ".0" for v in T.SCHEMA_VERSIONS)]
 
 

@@ -97,6 +97,8 @@ _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 _REFERENCES = re.compile(r"[$~]\{[^{}]*\}")
 _APPLICATION_CHARS = re.compile(r"^[A-Za-z0-9]*$")
 _NAME_CHARS = re.compile(r"^[A-Za-z0-9._-]*$")  # what any MTA name and URL host label allows
+# mta-sfsf schema builds the application-name pattern of its JSON Schema from these two.
+APPLICATION_NAME_CHARS, REFERENCES = _NAME_CHARS, _REFERENCES
 _TEXT_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false"})
 _TYPE_NAMES = {"string": "a string", "quoted-string": "a quoted string", "boolean": "true or false",
                "integer": "an integer", "list": "a list", "map": "a mapping (resource: <path>)"}
