@@ -3,8 +3,9 @@
 
 What it holds, and which rule it mirrors: the keys and shapes of every element, required keys, and
 the ID and name pattern and length (``rules/structure.py``: S001-S004, and S006 for an unknown
-key); the Neo ``_schema-version``, the required ``hcp-deployer-version`` and the module and
-resource types (``rules/neo.py`` and ``rules/neo_types.py``: N001, N002, N005); every parameter of
+key); the Neo ``_schema-version``, the length of ``version``, the required ``hcp-deployer-version``
+and the module and resource types (``rules/neo.py`` and ``rules/neo_types.py``: N001, N002,
+N005, N017); every parameter of
 ``com.sap.hcp.html5``, ``com.sap.java`` and ``java.tomcat`` with its type, allowed values, range,
 length and default (N008-N011, N013 for the pair of process counts); SAP's ``sfsf-*`` parameters
 (``rules/sfsf.py``) and ``sfsf-outbound-connections`` (``rules/outbound.py``). A value that is
@@ -28,7 +29,7 @@ from .errors import OutputError
 from .rules import neo_types as T
 from .rules import outbound, sfsf
 from .rules.common import MAX_NAME, NAME_PATTERN
-from .rules.neo import APPLICATION_NAME_CHARS, REFERENCES
+from .rules.neo import APPLICATION_NAME_CHARS, MAX_VERSION, REFERENCES
 from .rules.parameter_checks import NOT_ONE_LINE
 from .rules.structure import ELEMENTS
 
@@ -109,6 +110,7 @@ def _element(element: str, extension: bool) -> Schema:
             "enum": _NEO_SCHEMA_VERSIONS + [float(v) for v in T.SCHEMA_VERSIONS]}
         properties["parameters"] = {"$ref": "#/definitions/global-parameters"}
         if not extension:
+            properties["version"]["maxLength"] = MAX_VERSION  # N017
             properties["parameters"] = {"allOf": [{"$ref": "#/definitions/global-parameters"}],
                                         "type": "object", "required": ["hcp-deployer-version"]}
             schema["required"] = [*required, "parameters"]
@@ -360,7 +362,7 @@ def _outbound_definitions() -> Schema:
                              "items": {"$ref": "#/definitions/integration"}},
         },
         "if": {"properties": {"type": {"const": outbound.SAML_BEARER}}, "required": ["type"]},
-        "then": {"required": list(outbound.SAML_REQUIRED)},
+        "then": {"required": list(outbound.SAML_REQUIRED)},  # the others: F021, a warning
     }
     integration = {
         "type": "object", "required": list(outbound.INTEGRATION_REQUIRED),
