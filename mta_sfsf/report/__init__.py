@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Callable, List
+import re
+from typing import Callable, List, Optional
 
 from ..diagnostics import Diagnostic
 
@@ -49,18 +50,22 @@ _CONTROL.update({code: f"\\u{code:04x}" for code in [0x200e, 0x200f, *range(0x20
                                                        *range(0x2066, 0x206a)]})
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 # A lone surrogate ("\ud800" is legal YAML; a file name that is not UTF-8 decodes to some) has no
-# encoding at all: any stream writing it would fail.
-_SURROGATES = {code: f"\\u{code:04x}" for code in range(0xd800, 0xe000)}
-_CONTROL.update(_SURROGATES)
+# encoding at all: any stream writing it would fail. Compiled on the first text that is not ASCII.
+_surrogate: "Optional[re.Pattern[str]]" = None
 
 
 def one_line(value: str) -> str:
     """Control characters (a key written as "a\\nb", say) and lone surrogates escaped: one line
     per item, writable in any encoding."""
-    return value.translate(_CONTROL)
+    return encodable(value.translate(_CONTROL))
 
 
 def encodable(value: str) -> str:
     """Lone surrogates escaped as ``\\udXXX``, everything else kept (for formats whose own
     syntax escapes control characters, such as JSON)."""
-    return value.translate(_SURROGATES)
+    global _surrogate
+    if value.isascii():
+        return value
+    if _surrogate is None:
+        _surrogate = re.compile("[\ud800-\udfff]")
+    return _surrogate.sub(lambda match: f"\\u{ord(match.group()):04x}", value)

@@ -27,5 +27,7 @@ def report(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO, 
             f"file={escape_github(one_line(d.file), True)},line={d.line},col={d.column},")
         out.write(f"::{level} {place}title={escape_github(d.code, True)}::"
                   f"{escape_github(message)}\n")
+    if quiet:
+        return
     counts = summary(diagnostics, files)
     err.write(f"{counts['errors']} error(s), {counts['warnings']} warning(s) in {files} file(s)\n")

@@ -132,3 +132,19 @@ def test_readme_lists_every_format_where_the_options_are_shown():
 def test_verify_keeps_its_own_three_formats(capsys):
     code, _, err = run_cli(capsys, "verify", "plan.json", "--format", "sarif")
     assert code == 2 and "invalid choice: 'sarif'" in err
+
+
+def test_quiet_drops_the_github_summary_and_colour_never_reaches_a_machine_format():
+    assert render("github", [ERROR], files=1)[1] and render_quiet("github") == (
+        render("github", [ERROR], files=1)[0], "")
+    assert not render_quiet("text")[0].endswith("in 1 file\n")
+    for name in FORMATS:
+        colored = io.StringIO()
+        reporter(name)([ERROR, WARNING], 2, colored, io.StringIO(), color="always")
+        assert ("\x1b" in colored.getvalue()) is (name == "text"), name
+
+
+def render_quiet(name):
+    out, err = io.StringIO(), io.StringIO()
+    reporter(name)([ERROR], 1, out, err, quiet=True)
+    return out.getvalue(), err.getvalue()
