@@ -4,9 +4,9 @@
 Each finding is one issue: ``description``, ``check_name`` (the code), ``fingerprint`` (unique in
 the report, the same on the next run), ``severity`` (an error is ``major``, a warning ``minor``:
 neither stops a deployment the way GitLab's ``critical`` and ``blocker`` suggest, and ``info`` is
-for notes) and ``location`` (``path`` relative to the current folder, ``lines.begin``). A
-descriptor inside an ``.mtar`` is located at the archive; a finding about the command line at the
-first file read, line 1, since GitLab needs a path.
+for notes) and ``location`` (``path`` relative to ``$CI_PROJECT_DIR``, else to the current
+folder; ``lines.begin``). A descriptor inside an ``.mtar`` is located at the archive; a finding
+about the command line at the first file read, line 1, since GitLab needs a path.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ SEVERITIES = {"error": "major", "warning": "minor"}
 
 def report(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO, *,
            sources: Optional[Mapping[str, str]] = None, **_context) -> None:
-    cwd = os.getcwd()
+    cwd = os.environ.get("CI_PROJECT_DIR") or os.getcwd()  # GitLab's checkout, as ruff reads it
     first_file = next(iter(sources or {}), None)
     issues = []
     for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, cwd)):

@@ -13,6 +13,7 @@ BAD = JAVA_MODULE_HEAD.replace("name: app\n", "name: bad name\n", 1) + (
 
 @pytest.fixture
 def work(tmp_path, monkeypatch):
+    monkeypatch.delenv("CI_PROJECT_DIR", raising=False)
     (tmp_path / "neo").mkdir()
     (tmp_path / "neo" / "bad.yaml").write_text(BAD, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -60,3 +61,10 @@ def test_a_command_line_finding_points_at_the_descriptor(capsys, tmp_path, monke
     (p001,) = [i for i in issues if i["check_name"] == "P001"]
     assert p001["location"] == {"path": "mtad.yaml", "lines": {"begin": 1}}
     assert p001["description"].startswith("P001: in the command line: ")
+
+
+def test_paths_are_relative_to_gitlabs_project_folder(capsys, work, monkeypatch):
+    monkeypatch.setenv("CI_PROJECT_DIR", str(work))
+    monkeypatch.chdir(work / "neo")
+    issues = gitlab(capsys, "bad.yaml")[1]
+    assert {i["location"]["path"] for i in issues} == {"neo/bad.yaml"}
