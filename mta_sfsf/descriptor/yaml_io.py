@@ -61,8 +61,10 @@ class Sensitive(str):
 
 
 SENSITIVE_TAG = "!sensitive"
-# The text of every !sensitive value read in this process, for hiding them in findings.
+# Every !sensitive value read in this process, for hiding them in findings: its text, and the
+# places it stood at -> its text.
 SENSITIVE_VALUES: set = set()
+SENSITIVE_PLACES: Dict[Tuple[str, int, int], str] = {}
 
 
 def _sensitive(value: str) -> "Sensitive":
@@ -381,6 +383,8 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
                     loc = _offset_loc(text, file, index, stack[-1][2])
                     start = end = index
             value, problem = _scalar(event.value, event.tag, plain)
+            if type(value) is Sensitive:
+                SENSITIVE_PLACES[(loc.file, loc.line, loc.column)] = value
             if problem:
                 diagnostics.append(make("Y004", loc, problem))
             elif event.tag and not event.tag.startswith(_TAG) and event.tag not in ("!",

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, Iterator, List, Optional, Tuple
 
 from ..diagnostics import Diagnostic, Path, make
-from ..descriptor.yaml_io import SENSITIVE_VALUES, CyclicGCPaused, YMap, YSeq, key_loc, value_loc
+from ..descriptor.yaml_io import (SENSITIVE_PLACES, SENSITIVE_VALUES, CyclicGCPaused, YMap, YSeq,
+                                   key_loc, value_loc)
 from . import (controller_parameters, deploy_order, literal_secrets, misspelt_parameters, neo,
                outbound, references, sfsf, structure)
 from .common import element_of
@@ -69,24 +70,6 @@ def findings(descriptor, platform: str = "auto") -> List[Diagnostic]:
     return sorted(set(diagnostics))
 
 
-def _hide_sensitive(diagnostic: Diagnostic) -> Diagnostic:
-    """A finding without the text of any ``!sensitive`` value (a short one only where it
-    stands quoted, so that a value such as "on" leaves the other words alone)."""
-    from ..secrets import REDACTED  # loaded already: reading the tag remembered the value
-
-    message, hint = diagnostic.message, diagnostic.hint
-    for value in SENSITIVE_VALUES:
-        written = value if len(value) >= 4 else f'"{value}"'
-        hidden = REDACTED if len(value) >= 4 else f'"{REDACTED}"'
-        if value and written in message:
-            message = message.replace(written, hidden)
-        if value and hint and written in hint:
-            hint = hint.replace(written, hidden)
-    if message is diagnostic.message and hint is diagnostic.hint:
-        return diagnostic
-    return diagnostic._replace(message=message, hint=hint)
-
-
 def run(descriptor, platform: str) -> List[Diagnostic]:
     """All rule families over one (merged) descriptor."""
     ctx = Context(descriptor, platform)
@@ -95,3 +78,22 @@ def run(descriptor, platform: str) -> List[Diagnostic]:
             for module in RULE_MODULES:
                 module.check(ctx)
     return ctx.diagnostics
+
+
+def _hide_sensitive(diagnostic: Diagnostic) -> Diagnostic:
+    """A finding without the text of any ``!sensitive`` value: a value of four characters or
+    more wherever it appears (as ``secrets.redact`` does), a shorter one where it stands quoted
+    in a finding at its own place (so that "on" elsewhere stays readable)."""
+    from ..secrets import REDACTED  # loaded already: reading the tag remembered the value
+
+    message, hint = diagnostic.message, diagnostic.hint
+    hidden = [(value, REDACTED) for value in SENSITIVE_VALUES if len(value) >= 4]
+    here = SENSITIVE_PLACES.get((diagnostic.file, diagnostic.line, diagnostic.column))
+    if here:
+        hidden.append((f'"{here}"', f'"{REDACTED}"'))
+    for value, replacement in hidden:
+        message = message.replace(value, replacement)
+        hint = hint.replace(value, replacement) if hint else hint
+    if message == diagnostic.message and hint == diagnostic.hint:
+        return diagnostic
+    return diagnostic._replace(message=message, hint=hint)

@@ -328,3 +328,41 @@ def test_sfsf_parameters_are_checked_here_only_on_html5(check):
 def test_malformed_deployer_version_does_not_crash(check):
     found = codes(check(HEAD.replace("'1.2.0'", "{a: 1}")))
     assert found == [("N002", 5, 25)]
+
+
+def _severities(tmp_path, source: str, platform: str) -> list:
+    from mta_sfsf.validate import check as validate
+
+    (tmp_path / "mtad.yaml").write_text(source, encoding="utf-8")
+    return [(d.code, d.severity) for d in validate(str(tmp_path / "mtad.yaml"), [], platform)[1]
+            if d.code == "N020"]
+
+
+def test_a_literal_secret_is_an_error_on_neo_and_a_warning_elsewhere(tmp_path):
+    source = CF + f"      password: {SECRET}\n"
+    assert _severities(tmp_path, source, "neo") == [("N020", "error")]
+    assert _severities(tmp_path, source, "generic") == [("N020", "warning")]
+
+
+def test_numbers_and_booleans_are_never_secrets(tmp_path):
+    source = CF + "      MAX_TOKENS: 4096\n      api-key: 12345\n      use-token: true\n"
+    assert _severities(tmp_path, source, "neo") == []
+
+
+def test_a_sensitive_value_is_a_secret_whatever_its_name_and_never_shown(tmp_path):
+    """!sensitive marks a secret (multiapps' only tag); even a finding that would quote the value
+    (an unknown compression) shows "(sensitive)" instead, in every format."""
+    value = "Zq9-tagged-value"
+    (tmp_path / "mtad.yaml").write_text(JAVA_MODULE_HEAD + f"      compression: !sensitive {value}\n"
+                                        f"      greeting: !sensitive {value}\n", encoding="utf-8")
+    for fmt in ("text", "json", "github"):
+        out, err = io.StringIO(), io.StringIO()
+        assert run(ValidateOptions([str(tmp_path / "mtad.yaml")], format=fmt), out, err) == 1
+        text = out.getvalue() + err.getvalue()
+        assert value not in text and "(sensitive)" in text and "N011" in text, text
+        assert "Y007" not in text  # the format's own tag, not an unknown one
+    from mta_sfsf.validate import check as validate
+
+    found = [d for d in validate(str(tmp_path / "mtad.yaml"))[1] if d.code == "N020"]
+    assert [(d.path, d.severity) for d in found] == [
+        ("modules[0].parameters.compression", "error"), ("modules[0].parameters.greeting", "error")]
