@@ -40,7 +40,7 @@ facts come from SAP's Neo pages (``neo_types.py`` holds them as data and says wh
   than 4.16, or ``JRE 11`` on 4.16 or newer. Both or neither of ``minimum-processes`` and
   ``maximum-processes``, and minimum not above maximum (N013). ``rolling-update`` and
   ``rolling-update-timeout`` need ``hcp-deployer-version`` 1.2.0 (N014). ``compression-mime-types``
-  and ``compression-min-size`` only with ``compression: on`` (N015). The ``sfsf-*`` parameters and
+  and ``compression-min-size`` only with ``compression: 'on'`` (N015). The ``sfsf-*`` parameters and
   ``role-provider`` are known names here; their contents are the sfsf and outbound rules' job. An
   empty value, or one with a ``${...}``/``~{...}`` reference, is left alone: it is filled at
   deploy time.
@@ -78,7 +78,8 @@ CODES = declare({
     "N013": ("error", "minimum-processes without maximum-processes (or the reverse), or minimum "
                       "above maximum"),
     "N014": ("error", "a parameter that needs a newer hcp-deployer-version"),
-    "N015": ("warning", "compression-mime-types or compression-min-size without compression: on"),
+    "N015": ("warning", "compression-mime-types or compression-min-size without compression: "
+                        "'on'"),
     "N016": ("warning", "a Java application name that is not letters and digits, starting with a "
                         "letter, at most 30 characters (inferred from its URL)"),
     "N017": ("error", "an MTA version longer than 64 symbols"),

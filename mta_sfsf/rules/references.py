@@ -5,20 +5,33 @@
   "app"``); ``deployed-after`` names modules and ``processed-after`` names resources (R008).
 - ``~{dep/prop}`` in a module's, provided dependency's, resource's or hook's properties and
   parameters may only name a dependency that element *requires* (R002: ``Module "app" does not
-  contain a required dependency for "db", but contains references to its properties``);
-  ``~{prop}`` inside a ``requires`` entry refers to that dependency. The property must exist in
-  the merged view (R003), unless the provider's properties are only known at deploy time
-  (resources of type ``configuration``, ``mta-provided`` or
-  ``org.cloudfoundry.existing-service-key``, and ``list`` requirements).
+  contain a required dependency for "db", but contains references to its properties``); the
+  dependency ends at the first ``/`` (``~{db/a/b}`` is the property ``a/b`` of ``db``). Inside a
+  ``requires`` entry, ``~{key}`` is a property of that dependency, ``/`` and all: ``~{group/key}``
+  there is the property literally named ``group/key`` (multiapps ``ReferencePattern.SHORT`` in
+  ``resolvers/v2/RequiredDependencyReferenceResolver``; a ``~{}`` reference never walks into
+  nested values and has no other fallback). The property must exist in the merged view (R003),
+  unless the provider's properties are only known at deploy time (resources of type
+  ``configuration``, ``mta-provided`` or ``org.cloudfoundry.existing-service-key``, and ``list``
+  requirements).
 - ``${name}`` placeholders resolve against the parameters in scope (a requires entry's, the
   module's or resource's, those of its type in ``module-types``/``resource-types``, the global
-  ones) and the deployers' system parameters (Neo:
-  ``default-url``, ``account-name``, ``provider-account-name``, ``landscape-url``,
-  ``timestamp``; Cloud Foundry and XSA: ``default-domain``, ``default-host``, ``default-uri``,
-  ``default-url``, ``org``, ``space``, ``user``, ``app-name``, ``service-name``,
-  ``generated-password``, ``xs-auth-url``, ...). ``${a/b}`` reaches into a structured parameter or
-  a provided dependency (Neo destinations). An unknown placeholder is a warning (R004): module
-  types add parameters no descriptor shows, and the deployer leaves what it cannot resolve as text.
+  ones) and the deployers' system parameters (Neo: ``default-url``, ``account-name``,
+  ``provider-account-name``, ``landscape-url``, ``timestamp``; Cloud Foundry and XSA, from
+  multiapps-controller ``SupportedParameters``: ``default-domain``, ``default-host``,
+  ``default-uri``, ``default-url``, ``default-idle-url``, ``protocol``, ``org``, ``space``,
+  ``user``, ``app-name``, ``generated-password``, ``xs-auth-url``, ..., and in resources
+  ``service-name`` and ``service-guid``, which the deployer resolves late, once the service
+  exists). ``${host}`` also resolves from ``hosts[0]`` (``SINGULAR_PLURAL_MAPPING``). ``${a/b}``
+  tries the flat parameter ``a/b`` first, then reaches into the structured parameter ``a`` or a
+  provided dependency (multiapps ``resolvers/PropertiesResolver.resolveReference``). An unknown
+  placeholder is a warning (R004) where a module or resource type may still define it. In the
+  **global** parameters nothing can: they see only each other and what the deployer adds to
+  them, so an unknown placeholder there is an error (R011: ``Unable to resolve "foo"``;
+  ``resolvers/v2/DescriptorPlaceholderResolver``). So is one in an outbound connection's
+  ``client-secret``, ``client-id`` or ``token-url`` (R013): the runbook and ``verify`` would send
+  the user to a value that does not exist; declare the parameter (empty, when an extension
+  descriptor sets it).
 - A backslash escapes: ``\\${x}`` and ``\\~{x}`` are plain text.
 - Parameters whose placeholders form a cycle, and provided properties whose references form one,
   are errors naming the cycle (R005: ``Circular reference detected in "app#a"``).
@@ -26,7 +39,12 @@
   deployer stops with ``Unresolved mandatory properties`` (schema v2) or ``... is not optional and
   has no value`` (v3, unless ``*-metadata.<name>.optional: true``). Validated alone this is a
   warning (R006: the extension may be kept elsewhere, as secrets should be); with extension
-  descriptors given, whatever the whole chain leaves empty is an error (R007).
+  descriptors given, whatever the whole chain leaves empty is an error (R007). An empty v3 value
+  whose metadata says ``overwritable: false`` (and not ``optional: true``) is an error even
+  validated alone (R012): no extension descriptor may fill it (X007 if one tries), so the
+  deployer's ``validators/v3/DeploymentDescriptorValidator.validate(Metadata, ...)`` refuses the
+  descriptor itself. (The deployer words properties as "parameter" there too; this tool says
+  "property".)
 """
 from __future__ import annotations
 
