@@ -172,3 +172,23 @@ def test_v2_ignores_hooks_and_ordering_so_do_we(check):
     v2 = "_schema-version: '2.1'\nID: t\nversion: 1.0.0\n" + body
     assert [c for c, *_ in _r(check, v3)] == ["R008", "R001"]
     assert _r(check, v2) == []
+
+
+def test_inside_requires_a_slash_is_part_of_the_property_name(tmp_path):
+    """multiapps' SHORT pattern: ~{group/key} in a requires entry is the property "group/key" of
+    that dependency, never the dependency "group" (no R002); a missing one is R003."""
+    source = HEAD + ("modules:\n  - name: app\n    type: t\n    requires:\n      - name: svc\n"
+                     "        properties:\n          a: ~{group/key}\n          b: ~{group/nope}\n"
+                     "  - name: srv\n    type: t\n    provides:\n      - name: svc\n"
+                     "        properties: {group/key: x}\n")
+    found = _diagnostics(tmp_path, source)
+    assert [(d.code, d.line) for d in found] == [("R003", 11)]
+    assert '"svc" has no property "group/nope"' in found[0].message
+
+
+def test_an_unknown_placeholder_is_an_error_only_where_no_type_can_define_it(tmp_path):
+    source = HEAD + ("parameters:\n  g: ${nowhere}\n"
+                     "modules:\n  - name: app\n    type: t\n    parameters: {m: '${nowhere}'}\n")
+    found = _diagnostics(tmp_path, source)
+    assert [(d.code, d.severity) for d in found] == [("R011", "error"), ("R004", "warning")]
+    assert found[0].message.startswith('Unable to resolve "nowhere"')
