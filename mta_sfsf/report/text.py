@@ -7,7 +7,8 @@ output is not a terminal, and ``TERM=dumb`` turns it off.
 
 A YAML syntax error (Y001) shows its source line with a caret under the column, except in an
 extension descriptor (where SAP says credentials belong) and on a line that names anything
-secret-like: a line that does not parse may hold a credential the rules never got to see.
+secret-like, or whose parent keys (the less indented lines above it) do: a line that does not
+parse may hold a credential the rules never got to see.
 """
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ def source_excerpt(d: Diagnostic, sources: Mapping[str, str]) -> List[str]:
     if not 1 <= d.line <= len(lines) or not lines[d.line - 1].strip():
         return []
     line = lines[d.line - 1]
-    if any(word in line.lower() for word in _SECRET_WORDS):
+    if any(word in text.lower() for text in [line, *_parents(lines, d.line - 1)]
+           for word in _SECRET_WORDS):
         return []
     column = min(max(d.column, 1), len(line) + 1) - 1
     start = max(0, min(column - _MAX_SHOWN // 2, len(line) - _MAX_SHOWN))
@@ -85,3 +87,18 @@ def source_excerpt(d: Diagnostic, sources: Mapping[str, str]) -> List[str]:
     after = one_line(line[column:start + _MAX_SHOWN]) + (
         "..." if start + _MAX_SHOWN < len(line) else "")
     return [f"    {before}{after}\n", f"    {' ' * len(before)}^\n"]
+
+
+def _parents(lines: List[str], index: int) -> List[str]:
+    """The lines above ``index`` that are less indented, nearest first: the keys a value on that
+    line (or the rest of a quoted string begun above) may belong to."""
+    found = []
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for line in reversed(lines[:index]):
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#") and len(line) - len(stripped) < indent:
+            found.append(line)
+            indent = len(line) - len(stripped)
+            if not indent:
+                break
+    return found

@@ -141,3 +141,14 @@ def test_the_readme_syntax_error_example_is_what_validate_prints(capsys, tmp_pat
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(capsys, *command[1:], "--color", "never")
     assert (code, out) == (1, printed)
+
+
+def test_a_line_under_a_secret_like_key_is_never_shown(capsys, tmp_path):
+    source = "ID: a\nparameters:\n  {key}:\n    # the value\n    S3CRET-PLANTED: x: y\nmodules: []\n"
+    (tmp_path / "mtad.yaml").write_text(source.format(key="client-secret"))
+    code, out, _ = run_cli(capsys, "validate", str(tmp_path / "mtad.yaml"), "-q")
+    assert (code, out) == (1, f"{tmp_path / 'mtad.yaml'}:5:22: error Y001: mapping values are "
+                              "not allowed here\n")
+    (tmp_path / "mtad.yaml").write_text(source.format(key="description"))
+    code, out, _ = run_cli(capsys, "validate", str(tmp_path / "mtad.yaml"), "-q")
+    assert code == 1 and out.endswith("\n        S3CRET-PLANTED: x: y\n" + " " * 25 + "^\n")
