@@ -95,6 +95,20 @@ class _Formatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
+def _add_config(parser: argparse.ArgumentParser) -> None:
+    """Silencing codes and the configuration file; --format and --platform left empty when not
+    given, so that the configuration's apply."""
+    parser.add_argument("--ignore", action=_ExtendList, type=_extensions, default=[],
+                        metavar="CODES", help="silence these codes (comma-separated; adds to "
+                                              "the configuration's ignore)")
+    files = parser.add_mutually_exclusive_group()
+    files.add_argument("--config", metavar="FILE",
+                       help="read this configuration file (.mta-sfsf.toml or pyproject.toml) "
+                            "instead of the nearest one from the current folder upwards")
+    files.add_argument("--no-config", action="store_true", help="read no configuration file")
+    parser.set_defaults(format="", platform="")
+
+
 def _validate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="mtad.yaml, mta.yaml, an .mtar, or - for standard input")
@@ -103,6 +117,7 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     _add_platform(p)
     _add_text_options(p)
+    _add_config(p)
 
 
 def _expand_arguments(p: argparse.ArgumentParser) -> None:
@@ -127,6 +142,7 @@ def _expand_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="warnings stop the expansion too")
     _add_platform(p)
     _add_text_options(p)
+    _add_config(p)
 
 
 def _verify_arguments(p: argparse.ArgumentParser) -> None:

@@ -7,13 +7,13 @@ from typing import Dict, Tuple
 
 def all_codes() -> Dict[str, Tuple[str, str]]:
     """code -> (severity, one-line summary), in the order the layers run: reading, the extension
-    chain, the rule families, then expand's plan."""
+    chain, the rule families, silencing, then expand's plan."""
     from . import diagnostics
     from .descriptor import chain
     from .expand import plan
-    from .rules import RULE_MODULES
+    from .rules import RULE_MODULES, suppress
 
     table: Dict[str, Tuple[str, str]] = {}
-    for module in (diagnostics, chain, *RULE_MODULES, plan):
+    for module in (diagnostics, chain, *RULE_MODULES, suppress, plan):
         table.update(module.CODES)
     return table

@@ -11,23 +11,28 @@ from __future__ import annotations
 import sys
 from typing import Dict, List, NamedTuple, Optional, TextIO, Tuple
 
+from .config import settings
 from .descriptor.load import Descriptor, Document, load, read_document
 from .descriptor.pairing import MAX_CHAINS, Group, alternatives, assign, is_extension
-from .diagnostics import Diagnostic, exit_code, make
-from .errors import InputError
-from .report import reporter
-from .rules import findings
 from .descriptor.yaml_io import value_loc
+from .diagnostics import Diagnostic, declared, exit_code, make
+from .errors import InputError
+from .report import FORMATS, default_format, reporter
+from .rules import findings
+from .rules.suppress import Silencer
 
 
 class ValidateOptions(NamedTuple):
     paths: List[str]
     extensions: List[str] = []
-    format: str = "text"
+    format: str = ""  # empty: the configuration's, else github inside GitHub Actions, else text
     strict: bool = False
-    platform: str = "auto"
+    platform: str = ""  # empty: the configuration's, else auto
     color: str = "auto"
     quiet: bool = False
+    ignore: List[str] = []  # codes to silence, besides the configuration's
+    config: Optional[str] = None  # this configuration file instead of the one found
+    no_config: bool = False
 
 
 def check(path: str, extensions: Optional[List[str]] = None,
@@ -46,6 +51,7 @@ class _Inputs:
         self.unreadable = 0
         self.files = 0
         self.sources: Dict[str, str] = {}  # display name -> text, for the reports
+        self.documents: List[Document] = []  # every file read, for its silencing comments
 
     def read(self, path: str) -> Optional[Tuple[Document, List[Diagnostic]]]:
         try:
@@ -56,6 +62,7 @@ class _Inputs:
             return None
         self.files += 1
         self.sources[result[0].file] = result[0].text
+        self.documents.append(result[0])
         return result
 
     def extensions(self, paths: List[str], diagnostics: List[Diagnostic]) -> List[Document]:
@@ -70,8 +77,15 @@ class _Inputs:
         return documents
 
 
+def known(code: str) -> bool:
+    """A code some command reports (expand's P codes too, for a configuration both share)."""
+    return declared(code) or code in _all_codes()  # the table only for a code not yet declared
+
+
 def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    chosen = settings(options, known, FORMATS, default_format())
+    platform = chosen.platform
     inputs = _Inputs(err)
     paths = list(dict.fromkeys(options.paths))
     stated_paths = list(dict.fromkeys(options.extensions))
@@ -86,25 +100,28 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
             if read is not None:
                 groups.append(Group(path, read))
     alone = assign(groups, stated, loose)
-    inputs.files += sum(1 for group in groups if group.found)
-    for group in groups:  # found beside an extension descriptor: read there, not here
-        inputs.sources.setdefault(group.read[0].file, group.read[0].text)
+    for group in groups:
+        if group.found:  # found for an extension descriptor: read there, not here
+            inputs.files += 1
+            inputs.sources.setdefault(group.document.file, group.document.text)
+            inputs.documents.append(group.document)
     for ext in alone:
-        diagnostics.extend(_alone(ext, options.platform, "no deployment descriptor was given "
-                                  "and none is beside it"))
+        diagnostics.extend(_alone(ext, platform, "no deployment descriptor was given and none "
+                                  "is beside it"))
     for group in groups:
         chains, left_over = alternatives(group)
-        diagnostics.extend(_chains(group, chains, options.platform))
+        diagnostics.extend(_chains(group, chains, platform))
         for ext in left_over:
-            diagnostics.extend(_alone(ext, options.platform, f"{group.path} has more than "
-                                      f"{MAX_CHAINS} alternative chains"))
-    diagnostics = sorted(set(diagnostics))
-    reporter(options.format)(diagnostics, inputs.files, out, err, sources=inputs.sources,
-                             codes=_all_codes, color=options.color, quiet=options.quiet,
-                             strict=options.strict)
+            diagnostics.extend(_alone(ext, platform, f"{group.path} has more than {MAX_CHAINS} "
+                                      "alternative chains"))
+    silencer = Silencer(inputs.documents, chosen.ignore, chosen.config, known)
+    diagnostics, suppressed = silencer.apply(diagnostics + silencer.problems)
+    reporter(chosen.format)(diagnostics, inputs.files, out, err, sources=inputs.sources,
+                            codes=_all_codes, color=options.color, quiet=options.quiet,
+                            strict=chosen.strict, suppressed=suppressed)
     if inputs.unreadable:
         return 2
-    return exit_code(diagnostics, options.strict)
+    return exit_code(diagnostics, chosen.strict)
 
 
 def _alone(ext: Document, platform: str, why: str) -> List[Diagnostic]:
@@ -147,18 +164,3 @@ def _all_codes() -> dict:
     from .codes import all_codes
 
     return all_codes()
-
-
-def _beside(extensions: List[Document]) -> Tuple[List[str], List[Document]]:
-    """Descriptors next to extension descriptors given alone (a pre-commit run passes only the
-    files that changed), and the extensions with none beside them."""
-    found: List[str] = []
-    alone: List[Document] = []
-    for ext in extensions:
-        folder = FsPath(ext.file).parent
-        descriptor = descriptor_in(folder) if ext.file != "<stdin>" else None
-        if descriptor is None:
-            alone.append(ext)
-        elif str(descriptor) not in found:
-            found.append(str(descriptor))
-    return found, alone

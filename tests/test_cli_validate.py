@@ -51,7 +51,7 @@ def test_extension_lists_in_every_form(capsys, chain, style):
     assert code == 0  # the one finding is a warning
     assert [(d["code"], Path(d["file"]).name, d["line"], d["column"])
             for d in report["diagnostics"]] == [("X009", "second.mtaext", 6, 5)]
-    assert report["summary"] == {"errors": 0, "warnings": 1, "files": 3}
+    assert report["summary"] == {"errors": 0, "warnings": 1, "files": 3, "suppressed": 0}
 
 
 def test_strict_makes_warnings_fail(capsys, chain):
@@ -83,7 +83,7 @@ def test_unreadable_input_exits_2_and_still_reports_the_rest(tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 2
     assert captured.err == f"mta-sfsf: error: {tmp_path / 'nope.yaml'}: no such file\n"
-    assert json.loads(captured.out)["summary"] == {"errors": 0, "warnings": 0, "files": 2}
+    assert json.loads(captured.out)["summary"] == {"errors": 0, "warnings": 0, "files": 2, "suppressed": 0}
 
 
 def test_unreadable_extension_exits_2(tmp_path, capsys):

@@ -139,7 +139,7 @@ def test_validate_json_has_the_documented_shape(cli):
     assert code == 0  # R006 is a warning
     document = json.loads(out)
     assert set(document) == {"diagnostics", "summary"}
-    assert document["summary"] == {"errors": 0, "warnings": 1, "files": 1}
+    assert document["summary"] == {"errors": 0, "warnings": 1, "files": 1, "suppressed": 0}
     (finding,) = document["diagnostics"]
     assert set(finding) == {"code", "severity", "message", "file", "line", "column", "path",
                             "hint"}

@@ -21,11 +21,13 @@ from ..descriptor import edit, mtar_rewrite
 from . import landscape
 from .connections import PARAMETER, modules_with_connections, parse, plain
 from ..descriptor.load import MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor_in, load
-from ..diagnostics import exit_code
+from ..config import Settings, settings
+from ..diagnostics import declared, exit_code
 from ..errors import MtaSfsfError, OutputError, UsageError
 from .plan import Plan, build
-from ..report import reporter
+from ..report import FORMATS, default_format, reporter
 from ..rules import findings
+from ..rules.suppress import Silencer
 from ..rules.outbound import TOOL_KEYS
 from ..descriptor.yaml_io import YMap, load_text
 
@@ -112,11 +114,14 @@ class ExpandOptions:
     check: bool = False
     diff: bool = False
     templates: Optional[str] = None
-    format: str = "text"
+    format: str = ""  # empty: the configuration's, else github inside GitHub Actions, else text
     strict: bool = False
-    platform: str = "auto"
+    platform: str = ""  # empty: the configuration's, else auto
     color: str = "auto"
     quiet: bool = False
+    ignore: List[str] = field(default_factory=list)  # codes to silence, besides the configuration's
+    config: Optional[str] = None  # this configuration file instead of the one found
+    no_config: bool = False
 
 
 def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
@@ -127,19 +132,24 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     account = landscape.normalize_account(options.account)
     if options.templates and not Path(options.templates).is_dir():
         raise UsageError(f"--templates {options.templates}: not a folder")
+    chosen = settings(options, declared, FORMATS, default_format())
     descriptor = load(options.path, options.extensions)
-    diagnostics = findings(descriptor, options.platform)
+    silencer = Silencer([descriptor.main, *descriptor.extensions], chosen.ignore, chosen.config,
+                        declared)
+    diagnostics, suppressed = silencer.apply(findings(descriptor, chosen.platform)
+                                             + silencer.problems)
     _refuse_other_kinds(options.path, descriptor)
     files = 1 + len(dict.fromkeys(options.extensions))  # as validate counts the files it read
     if exit_code(diagnostics, strict=False) or descriptor.merged is None:
-        _report(options, descriptor, diagnostics, files, out, err)
+        _report(options, chosen, descriptor, diagnostics, files, out, err, suppressed)
         err.write("mta-sfsf: nothing written: fix the errors first\n")
         return 1
     connections = parse(descriptor.merged, descriptor.main.file)
     plan = build(descriptor.merged, connections, options.mode, host, account)
-    diagnostics = sorted(set(diagnostics) | set(plan.warnings))
-    _report(options, descriptor, diagnostics, files, out, err)
-    if exit_code(diagnostics, options.strict):
+    warnings, more = silencer.apply(plan.warnings)
+    diagnostics = sorted(set(diagnostics) | set(warnings))
+    _report(options, chosen, descriptor, diagnostics, files, out, err, suppressed + more)
+    if exit_code(diagnostics, chosen.strict):
         err.write("mta-sfsf: nothing written: warnings fail with --strict\n")
         return 1
 
@@ -176,14 +186,14 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     return 0
 
 
-def _report(options: ExpandOptions, descriptor: Descriptor, diagnostics, files: int,
-            out: TextIO, err: TextIO) -> None:
+def _report(options: ExpandOptions, chosen: Settings, descriptor: Descriptor, diagnostics,
+            files: int, out: TextIO, err: TextIO, suppressed: int) -> None:
     """The findings on standard output, or on standard error when --diff owns standard output:
     one document per stream."""
     sources = {doc.file: doc.text for doc in [descriptor.main, *descriptor.extensions]}
-    reporter(options.format)(diagnostics, files, err if options.diff else out, err,
-                             sources=sources, color=options.color, quiet=options.quiet,
-                             strict=options.strict)
+    reporter(chosen.format)(diagnostics, files, err if options.diff else out, err,
+                            sources=sources, color=options.color, quiet=options.quiet,
+                            strict=chosen.strict, suppressed=suppressed)
 
 
 def deployable_text(descriptor: Descriptor, mode: str) -> Tuple[str, str]:

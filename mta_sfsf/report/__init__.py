@@ -13,7 +13,9 @@ keywords a format may use and the others ignore (all optional):
 - ``sources``: display name -> text of every file read (JUnit lists clean files; text shows the
   line of a YAML syntax error);
 - ``codes``: a function returning the full code table (SARIF's rule metadata);
-- ``color`` (``auto``/``always``/``never``), ``quiet`` (no summary line), ``strict`` (warnings fail).
+- ``color`` (``auto``/``always``/``never``), ``quiet`` (no summary line), ``strict`` (warnings fail);
+- ``suppressed``: how many findings configuration or comments silenced (they are not in
+  ``diagnostics``; JSON's ``summary.suppressed``).
 """
 from __future__ import annotations
 
@@ -38,9 +40,10 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def summary(diagnostics: List[Diagnostic], files: int) -> dict:
+def summary(diagnostics: List[Diagnostic], files: int, suppressed: int = 0) -> dict:
     errors = sum(1 for d in diagnostics if d.severity == "error")
-    return {"errors": errors, "warnings": len(diagnostics) - errors, "files": files}
+    return {"errors": errors, "warnings": len(diagnostics) - errors, "files": files,
+            "suppressed": suppressed}
 
 
 # Everything a terminal or a CI log could act on: C0 and C1 controls, DEL, and the bidirectional

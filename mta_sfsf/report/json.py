@@ -9,9 +9,9 @@ from . import encodable, summary
 
 
 def report(diagnostics: List[Diagnostic], files: int, out: TextIO, err: TextIO,
-           **_context) -> None:
+           suppressed: int = 0, **_context) -> None:
     document = {"diagnostics": [_encodable(d.as_dict()) for d in diagnostics],
-                "summary": summary(diagnostics, files)}
+                "summary": summary(diagnostics, files, suppressed)}
     # ASCII only: the bytes survive any stdout encoding (a Windows console, LANG=C).
     out.write(json.dumps(document, indent=2) + "\n")
 

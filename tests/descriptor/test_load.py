@@ -88,7 +88,7 @@ def test_mtar_with_a_huge_descriptor_is_refused_before_reading_it(tmp_path, caps
 def test_folder_is_searched_for_its_descriptor(tmp_path, capsys):
     shutil.copy(SAMPLE / "mtad.yaml", tmp_path / "mtad.yaml")
     code, report, _ = run_json(capsys, str(tmp_path), "-e", str(SAMPLE / "sample.mtaext"))
-    assert (code, report["summary"]) == (0, {"errors": 0, "warnings": 0, "files": 2})
+    assert (code, report["summary"]) == (0, {"errors": 0, "warnings": 0, "files": 2, "suppressed": 0})
 
 
 def test_folder_without_a_descriptor(tmp_path, capsys):

@@ -47,14 +47,14 @@ def test_json_has_exactly_the_documented_shape():
         "path": "modules[0].parameters.sfsf-outbound-connections[1].client-secret",
         "hint": "use ~{resource/property}"}
     assert document["diagnostics"][1]["hint"] is None
-    assert document["summary"] == {"errors": 1, "warnings": 1, "files": 3}
+    assert document["summary"] == {"errors": 1, "warnings": 1, "files": 3, "suppressed": 0}
     assert out.endswith("}\n") and out.isascii()
 
 
 def test_json_with_no_findings():
     out, _ = render("json", [], files=1)
     assert json.loads(out) == {"diagnostics": [], "summary": {"errors": 0, "warnings": 0,
-                                                              "files": 1}}
+                                                              "files": 1, "suppressed": 0}}
 
 
 def test_json_stays_ascii_for_any_console():
