@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Callable, FrozenSet, Iterable, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, FrozenSet, Iterable, Optional, Sequence, Tuple
 
 from .errors import UsageError
 
@@ -29,19 +29,26 @@ PYPROJECT = "pyproject.toml"
 TABLE = "mta-sfsf"  # [tool.mta-sfsf]
 KEYS = ("ignore", "per-file-ignores", "strict", "platform", "format")
 PLATFORMS = ("auto", "neo", "generic")
-# A pyproject.toml is parsed only when it seems to hold the table: most hold other tools' only.
-_HAS_TABLE = re.compile(r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:mta-sfsf|"mta-sfsf"|'mta-sfsf')""",
-                        re.M)
+# A pyproject.toml is parsed only when a line opens the table: most name the tool at most as a
+# dependency. (A pattern, compiled by ``re`` only for a file that names the tool at all.)
+_OPENS_TABLE = r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:mta-sfsf|"mta-sfsf"|'mta-sfsf')[ \t]*[\].]"""
 
 
-class Config(NamedTuple):
-    file: Optional[str] = None  # where it was read; None: no configuration
-    ignore: FrozenSet[str] = frozenset()
-    # (glob, codes), globs matched as ``matches`` says
-    per_file_ignores: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
-    strict: Optional[bool] = None
-    platform: Optional[str] = None
-    format: Optional[str] = None
+class Config:
+    """A configuration as read (a plain class: a NamedTuple costs start-up time on every run)."""
+
+    __slots__ = ("file", "ignore", "per_file_ignores", "strict", "platform", "format")
+
+    def __init__(self, file: Optional[str] = None, ignore: FrozenSet[str] = frozenset(),
+                 per_file_ignores: Tuple[Tuple[str, FrozenSet[str]], ...] = (),
+                 strict: Optional[bool] = None, platform: Optional[str] = None,
+                 format: Optional[str] = None) -> None:
+        self.file = file  # where it was read; None: no configuration
+        self.ignore = ignore
+        self.per_file_ignores = per_file_ignores  # (glob, codes), matched as ``matches`` says
+        self.strict = strict
+        self.platform = platform
+        self.format = format
 
     def ignored_in(self, file: str) -> FrozenSet[str]:
         """The codes ``per-file-ignores`` silences in ``file`` (a name as reports print it)."""
@@ -103,8 +110,10 @@ def discover(folder: Path) -> Optional[Path]:
         if candidate.is_file():
             return candidate
         candidate = current / PYPROJECT
-        if candidate.is_file() and _HAS_TABLE.search(_read_text(candidate)):
-            if _table(candidate) is not None:  # not just the text of a string that looked so
+        if candidate.is_file():
+            text = _read_text(candidate)
+            if TABLE in text and re.search(_OPENS_TABLE, text, re.M) and \
+                    _table(candidate) is not None:  # not just text in a string that looked so
                 return candidate
     return None
 
@@ -201,14 +210,15 @@ def _parse(table: dict, file: str, known: Callable[[str], bool], formats: Sequen
                   table.get("format"))
 
 
-class Settings(NamedTuple):
+class Settings:
     """What a command runs with: the command line over the configuration over the defaults."""
 
-    config: Config
-    ignore: FrozenSet[str]
-    format: str
-    platform: str
-    strict: bool
+    __slots__ = ("config", "ignore", "format", "platform", "strict")
+
+    def __init__(self, config: Config, ignore: FrozenSet[str], format: str, platform: str,
+                 strict: bool) -> None:
+        self.config, self.ignore, self.format = config, ignore, format
+        self.platform, self.strict = platform, strict
 
 
 def settings(options, known: Callable[[str], bool], formats: Sequence[str],

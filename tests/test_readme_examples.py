@@ -400,3 +400,42 @@ def test_exit_130_when_interrupted(cli, monkeypatch):
 def test_the_pre_commit_hook_file_exists_with_the_documented_id():
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "id: mta-sfsf-validate" in hooks
+
+
+# --- Choosing and silencing rules --------------------------------------------------------------
+
+def _silencing_section() -> str:
+    return README.split("## Choosing and silencing rules", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_inline_comment_example_silences_what_it_says(cli, scratch):
+    descriptor = re.search(r"```yaml\n(.*?)```", _silencing_section(), re.S).group(1)
+    (scratch / "mtad.yaml").write_text(descriptor, encoding="utf-8")
+    code, out, _ = cli("validate", "mtad.yaml", "--format", "json")
+    assert (code, json.loads(out)["diagnostics"], json.loads(out)["summary"]["suppressed"]) == \
+        (0, [], 2)
+    (scratch / "mtad.yaml").write_text(re.sub(r" *# mta-sfsf:.*", "", descriptor),
+                                       encoding="utf-8")
+    code, out, _ = cli("validate", "mtad.yaml", "--format", "json")
+    assert code == 1 and [d["code"] for d in json.loads(out)["diagnostics"]] == ["N020", "N020"]
+
+
+def test_the_configuration_example_and_commands_run_as_printed(cli, scratch):
+    section = _silencing_section()
+    (scratch / "pyproject.toml").write_text(
+        re.search(r"```toml\n(.*?)```", section, re.S).group(1), encoding="utf-8")
+    shutil.copy(scratch / "sample-mta" / "mtad.yaml", scratch / "mtad.yaml")
+    (scratch / "ci").mkdir()
+    (scratch / "ci" / "mta-sfsf.toml").write_text('ignore = ["R006"]\n', encoding="utf-8")
+    code, _, err = cli("validate", "mtad.yaml")  # the pyproject.toml above: strict, text
+    assert code == 1 and "warning R006" in err  # strict = true: the sample's warning fails
+    commands = re.search(r"```sh\n(.*?)```", section, re.S).group(1).splitlines()
+    assert len(commands) == 3
+    for line in commands:
+        argv = line.split("#", 1)[0].split()
+        assert argv[0] == "mta-sfsf"
+        code, out, err = cli(*argv[1:])
+        assert code == 0, (line, err)
+        if "--format" in argv:
+            assert json.loads(out)["summary"] == {"errors": 0, "warnings": 1, "files": 1,
+                                                  "suppressed": 0}

@@ -12,34 +12,41 @@ file that does not parse has no tree; there every ``#`` after a space or at a li
 """
 from __future__ import annotations
 
-import bisect
 import re
-from typing import Any, List, NamedTuple, Tuple
+from typing import Any, List, Tuple
 
 from ..diagnostics import Loc
 from .yaml_io import YMap, YSeq
 
 MARK = "mta-sfsf:"
 KINDS = ("disable", "disable-file")
-_DIRECTIVE = re.compile(r"#[ \t]*mta-sfsf:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"
-                        r"(?:=[ \t]*(?P<codes>[A-Za-z0-9]+(?:[ \t]*,[ \t]*[A-Za-z0-9]+)*)?)?")
+# Compiled (and cached by ``re``) on the first file that holds MARK: most runs never need it.
+_DIRECTIVE = (r"#[ \t]*mta-sfsf:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*"
+              r"(?:=[ \t]*(?P<codes>[A-Za-z0-9]+(?:[ \t]*,[ \t]*[A-Za-z0-9]+)*)?)?")
 
 
-class Directive(NamedTuple):
-    kind: str  # "disable", "disable-file", or what was written instead
-    codes: Tuple[str, ...]  # as written, upper-cased
-    loc: Loc  # where the comment starts
-    line: int  # the line it silences; 0 for the whole file
+class Directive:
+    """One ``# mta-sfsf:`` comment (a plain class: a NamedTuple costs start-up time)."""
+
+    __slots__ = ("kind", "codes", "loc", "line")
+
+    def __init__(self, kind: str, codes: Tuple[str, ...], loc: Loc, line: int) -> None:
+        self.kind = kind  # "disable", "disable-file", or what was written instead
+        self.codes = codes  # as written, upper-cased
+        self.loc = loc  # where the comment starts
+        self.line = line  # the line it silences; 0 for the whole file
 
 
 def directives(text: str, tree: Any, file: str) -> List[Directive]:
     """Every ``# mta-sfsf:`` comment of a file, in order."""
     if MARK not in text:
         return []
+    import bisect
+
     scalars = sorted(_scalar_spans(tree))
     starts = [start for start, _ in scalars]
     found = []
-    for match in _DIRECTIVE.finditer(text):
+    for match in re.finditer(_DIRECTIVE, text):
         index = match.start()
         if index and text[index - 1] not in " \t\r\n":  # ``a#b`` is text, not a comment
             continue
