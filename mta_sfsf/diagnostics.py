@@ -85,11 +85,6 @@ CODES = declare({
 })
 
 
-def declared(code: str) -> bool:
-    """Whether a module loaded so far declares ``code``."""
-    return code in _SEVERITIES
-
-
 def make(code: str, loc: Loc, message: str, path: Path = (), hint: Optional[str] = None,
          severity: Optional[str] = None) -> Diagnostic:
     """Build a Diagnostic; the severity comes from the code's registry entry unless given."""

@@ -79,7 +79,7 @@ class _Inputs:
 
 def known(code: str) -> bool:
     """A code some command reports (expand's P codes too, for a configuration both share)."""
-    return declared(code) or code in _all_codes()  # the table only for a code not yet declared
+    return code in declared() or code in _all_codes()  # the table only for a code not yet declared
 
 
 def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:

@@ -427,8 +427,8 @@ def test_the_configuration_example_and_commands_run_as_printed(cli, scratch):
     shutil.copy(scratch / "sample-mta" / "mtad.yaml", scratch / "mtad.yaml")
     (scratch / "ci").mkdir()
     (scratch / "ci" / "mta-sfsf.toml").write_text('ignore = ["R006"]\n', encoding="utf-8")
-    code, _, err = cli("validate", "mtad.yaml")  # the pyproject.toml above: strict, text
-    assert code == 1 and "warning R006" in err  # strict = true: the sample's warning fails
+    code, out, _ = cli("validate", "mtad.yaml")  # the pyproject.toml above: strict, text
+    assert code == 1 and "warning R006" in out  # strict = true: the sample's warning fails
     commands = re.search(r"```sh\n(.*?)```", section, re.S).group(1).splitlines()
     assert len(commands) == 3
     for line in commands:

@@ -132,10 +132,11 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     account = landscape.normalize_account(options.account)
     if options.templates and not Path(options.templates).is_dir():
         raise UsageError(f"--templates {options.templates}: not a folder")
-    chosen = settings(options, declared, FORMATS, default_format())
+    known = declared().__contains__  # expand has loaded every layer that declares codes
+    chosen = settings(options, known, FORMATS, default_format())
     descriptor = load(options.path, options.extensions)
     silencer = Silencer([descriptor.main, *descriptor.extensions], chosen.ignore, chosen.config,
-                        declared)
+                        known)
     diagnostics, suppressed = silencer.apply(findings(descriptor, chosen.platform)
                                              + silencer.problems)
     _refuse_other_kinds(options.path, descriptor)

@@ -98,8 +98,8 @@ def test_a_comment_that_silences_nothing_is_a_warning(tmp_path, monkeypatch, cap
     (tmp_path / "mtad.yaml").write_text(HEAD + f"      SIZE: 1  {comment}\n", encoding="utf-8")
     code, out, err = run_cli(capsys, "validate", "mtad.yaml", "--no-config")
     assert code == 0
-    assert f"mtad.yaml:12:16: warning C001: {message}" in err
-    assert "hint: write # mta-sfsf: disable=N020 (this line) or disable-file=N020" in err
+    assert f"mtad.yaml:12:16: warning C001: {message}" in out
+    assert "hint: write # mta-sfsf: disable=N020 (this line) or disable-file=N020" in out
 
 
 def test_known_codes_of_a_comment_with_an_unknown_one_still_work(validate):
