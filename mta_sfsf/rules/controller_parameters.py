@@ -140,7 +140,7 @@ def _flag(ctx, parameters: YMap, flag: str, base: tuple, kind: str) -> None:
 def _binding_config(ctx, requirement: YMap, module: str, base: tuple, resources: set) -> None:
     name = name_of(requirement)
     parameters = requirement.get("parameters")
-    if name not in resources or not isinstance(parameters, YMap):
+    if name is None or name not in resources or not isinstance(parameters, YMap):
         return
     config = parameters.get("config")
     if config is None or isinstance(config, YMap) or has_placeholder(config):
