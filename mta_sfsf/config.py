@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Callable, FrozenSet, Iterable, Optional, Sequence, Tuple
 
 from .errors import UsageError
@@ -103,19 +102,24 @@ def _glob(pattern: str) -> "re.Pattern[str]":
     return re.compile("".join(out) + r"\Z")
 
 
-def discover(folder: Path) -> Optional[Path]:
-    """The nearest configuration file from ``folder`` upwards."""
-    for current in (folder, *folder.parents):
-        candidate = current / FILE_NAME
-        if candidate.is_file():
+def discover(folder: str) -> Optional[str]:
+    """The nearest configuration file from ``folder`` upwards (os.path, not pathlib: validate
+    starts without pathlib)."""
+    current = os.path.abspath(folder)
+    while True:
+        candidate = os.path.join(current, FILE_NAME)
+        if os.path.isfile(candidate):
             return candidate
-        candidate = current / PYPROJECT
-        if candidate.is_file():
+        candidate = os.path.join(current, PYPROJECT)
+        if os.path.isfile(candidate):
             text = _read_text(candidate)
             if TABLE in text and re.search(_OPENS_TABLE, text, re.M) and \
                     _table(candidate) is not None:  # not just text in a string that looked so
                 return candidate
-    return None
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
 
 
 def load(explicit: Optional[str], disabled: bool, known: Callable[[str], bool],
@@ -125,18 +129,18 @@ def load(explicit: Optional[str], disabled: bool, known: Callable[[str], bool],
     if disabled:
         return Config()
     if explicit is not None:
-        path = Path(explicit)
-        if not path.is_file():
+        if not os.path.isfile(explicit):
             raise UsageError(f"--config {explicit}: no such file")
+        path = explicit
     else:
-        found = discover(Path.cwd())
+        found = discover(os.getcwd())
         if found is None:
             return Config()
         path = found
     table = _table(path)
     if table is None:
         raise UsageError(f"{path}: has no [tool.{TABLE}] table")
-    return _parse(table, str(path), known, formats)
+    return _parse(table, path, known, formats)
 
 
 def codes(values: Iterable[str], where: str, known: Callable[[str], bool]) -> FrozenSet[str]:
@@ -153,15 +157,16 @@ def codes(values: Iterable[str], where: str, known: Callable[[str], bool]) -> Fr
     return frozenset(found)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") \
             from None
 
 
-def _table(path: Path) -> Optional[dict]:
+def _table(path: str) -> Optional[dict]:
     """The settings table of a configuration file (None: a pyproject.toml without one)."""
     import tomllib
 
@@ -169,7 +174,7 @@ def _table(path: Path) -> Optional[dict]:
         data = tomllib.loads(_read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
-    if path.name != PYPROJECT:
+    if os.path.basename(path) != PYPROJECT:
         return data
     table = data.get("tool", {}).get(TABLE) if isinstance(data.get("tool"), dict) else None
     if table is not None and not isinstance(table, dict):
@@ -178,7 +183,7 @@ def _table(path: Path) -> Optional[dict]:
 
 
 def _parse(table: dict, file: str, known: Callable[[str], bool], formats: Sequence[str]) -> Config:
-    prefix = f"[tool.{TABLE}] " if Path(file).name == PYPROJECT else ""
+    prefix = f"[tool.{TABLE}] " if os.path.basename(file) == PYPROJECT else ""
     unknown = [key for key in table if key not in KEYS]
     if unknown:
         raise UsageError(f"{file}: {prefix}unknown key {unknown[0]!r} (known: "

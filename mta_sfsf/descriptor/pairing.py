@@ -16,11 +16,10 @@ hold several MTAs, and a folder's ``dev.mtaext`` and ``prod.mtaext`` together.
 from __future__ import annotations
 
 import os
-from pathlib import Path as FsPath
 from typing import Dict, List, Optional, Tuple
 
 from ..errors import InputError
-from .load import Document, descriptor_in, read_document
+from .load import FOLDER_DESCRIPTORS, Document, read_document
 from .yaml_io import YMap, YSeq, raw_text
 
 EXTENSION_SUFFIX = ".mtaext"
@@ -60,22 +59,31 @@ class Group:
         return self.read[0]
 
 
+# os.path, not pathlib, throughout: validate starts without pathlib.
+
+def _descriptor_in(folder: str) -> Optional[str]:
+    """The descriptor a folder holds, if any (as ``load.descriptor_in``)."""
+    for name in FOLDER_DESCRIPTORS:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
 def _folder(path: str) -> Optional[str]:
     if path == "-":
         return None
-    fs_path = FsPath(path)
-    return os.path.abspath(fs_path if fs_path.is_dir() else fs_path.parent)
+    return os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
 
 
 def _file_key(path: str) -> Optional[str]:
     """The descriptor file a given path reads, to recognise it when found again."""
     if path == "-":
         return None
-    fs_path = FsPath(path)
-    if fs_path.is_dir():
-        found = descriptor_in(fs_path)
+    if os.path.isdir(path):
+        found = _descriptor_in(path)
         return os.path.abspath(found) if found is not None else None
-    return os.path.abspath(fs_path)
+    return os.path.abspath(path)
 
 
 def _root(ext: Document, by_id: Dict[str, Document]) -> Optional[str]:
@@ -103,13 +111,13 @@ class _Finder:
         for group in self.groups:
             if group.folder == folder and (ident is None or header(group.document, "ID") == ident):
                 return group
-        found = descriptor_in(FsPath(folder))
+        found = _descriptor_in(folder)
         if found is None:
             return None
         key = os.path.abspath(found)
         if key not in self.known:
             try:
-                read = read_document(str(found))
+                read = read_document(found)
             except InputError:  # not ours to report: nobody asked for this file
                 return None
             self.known[key] = Group(_display(found, relative), read, found=True)
@@ -123,7 +131,7 @@ class _Finder:
     def group_of(self, ext: Document, root: Optional[str]) -> Optional[Group]:
         if ext.file == "<stdin>":
             return None
-        own = os.path.abspath(FsPath(ext.file).parent)
+        own = os.path.abspath(os.path.dirname(ext.file) or ".")
         relative = not os.path.isabs(ext.file)
         if root is not None:
             for folder in _upwards(own):
@@ -138,15 +146,16 @@ class _Finder:
 
 def _upwards(folder: str):
     """``folder`` and the folders above it, up to the one holding ``.git`` (or the root)."""
-    current = FsPath(folder)
+    current = folder
     while True:
-        yield str(current)
-        if (current / ".git").exists() or current.parent == current:
+        yield current
+        parent = os.path.dirname(current)
+        if os.path.exists(os.path.join(current, ".git")) or parent == current:
             return
-        current = current.parent
+        current = parent
 
 
-def _display(path: FsPath, relative: bool) -> str:
+def _display(path: str, relative: bool) -> str:
     """A found descriptor's name, relative when the extension descriptor's name was."""
     return os.path.relpath(path) if relative else os.path.abspath(path)
 
