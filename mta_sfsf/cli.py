@@ -222,6 +222,7 @@ SUBCOMMANDS = {
         "every code.",
         ("mta-sfsf validate sample-mta/mtad.yaml -e sample-mta/sample.mtaext",
          "mta-sfsf validate build/app.mtar --format json > findings.json",
+         "mta-sfsf validate mtad.yaml -e ci.mtaext --format sarif > mta-sfsf.sarif",
          "mta-sfsf validate mtad.yaml --strict --platform neo",
          "cat mtad.yaml | mta-sfsf validate -"),
         ("0  no errors (warnings allowed unless --strict)",

@@ -192,6 +192,22 @@ def test_the_offline_commands_run_on_the_sample_as_written(tmp_path):
     assert len(ran) >= 5
     assert (tmp_path / "deploy" / "app.mtar").is_file()
     assert (tmp_path / "deploy" / "plan.json").is_file()
-    for report in ("gl-code-quality-report.json", "mta-sfsf.sarif"):
-        if (tmp_path / report).exists():
-            json.loads((tmp_path / report).read_text(encoding="utf-8"))
+    if "sarif" in FORMATS:  # what upload-sarif reads
+        assert json.loads((tmp_path / "mta-sfsf.sarif").read_text())["version"] == "2.1.0"
+    if "gitlab" in FORMATS:  # what GitLab's Code Quality widget reads: a list of issues
+        assert json.loads((tmp_path / "gl-code-quality-report.json").read_text()) == []
+
+
+@pytest.mark.parametrize("heading, schema", [("### GitHub Actions", "github-workflows.json"),
+                                             ("### GitLab CI", "gitlab-ci.json")])
+def test_the_ci_files_fit_their_published_schemas(heading, schema):
+    """SchemaStore's schemas of a GitHub workflow and of .gitlab-ci.yml, as check-jsonschema
+    ships them (its --builtin-schema vendor.*), offline."""
+    import importlib.resources
+
+    import jsonschema
+
+    vendor = importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
+    published = json.loads(vendor.joinpath(schema).read_text(encoding="utf-8"))
+    errors = [e.message for e in jsonschema.Draft7Validator(published).iter_errors(_yaml(heading))]
+    assert errors == []
