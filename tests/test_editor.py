@@ -150,5 +150,12 @@ def test_the_language_server_checks_and_completes_with_the_schema(tmp_path, how)
                                              else answer)}
         assert {"compute-unit-size", "jvm-arguments", "rolling-update"} <= labels, labels
         assert "name" not in labels  # already there
+
+        java = next(i for i, line in enumerate(lines) if "java-version:" in line)
+        hover = client.send("textDocument/hover", {
+            "textDocument": {"uri": uri}, "position": {"line": java, "character": 8}},
+            request=True)
+        shown = json.dumps(client.wait(lambda m: m.get("id") == hover)["result"])
+        assert "com.sap.java parameter java-version" in shown and "JRE 8" in shown, shown
     finally:
         client.close()
