@@ -186,8 +186,11 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
+_new_tuple = tuple.__new__  # a NamedTuple built without its Python-level __new__: the hot path
+
+
 def _loc(file: str, mark) -> Loc:
-    return Loc(file, mark.line + 1, mark.column + 1, mark.index)
+    return _new_tuple(Loc, (file, mark.line + 1, mark.column + 1, mark.index))
 
 
 def _offset_loc(text: str, file: str, index: int, known: Optional[Loc] = None) -> Loc:
@@ -382,15 +385,18 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
                 if index is not None:
                     loc = _offset_loc(text, file, index, stack[-1][2])
                     start = end = index
-            value, problem = _scalar(event.value, event.tag, plain)
-            if type(value) is Sensitive:
-                SENSITIVE_PLACES[(loc.file, loc.line, loc.column)] = value
-            if problem:
-                diagnostics.append(make("Y004", loc, problem))
-            elif event.tag and not event.tag.startswith(_TAG) and event.tag not in ("!",
-                                                                                  SENSITIVE_TAG):
-                diagnostics.append(make("Y007", loc, f"unknown tag {event.tag}; the value is "
-                                        "read as a plain string"))
+            if event.tag is None:  # most scalars: no tag to check
+                value = _resolve_plain(event.value) if plain else event.value
+            else:
+                value, problem = _scalar(event.value, event.tag, plain)
+                if type(value) is Sensitive:
+                    SENSITIVE_PLACES[(loc.file, loc.line, loc.column)] = value
+                if problem:
+                    diagnostics.append(make("Y004", loc, problem))
+                elif (event.tag and not event.tag.startswith(_TAG)
+                      and event.tag not in ("!", SENSITIVE_TAG)):
+                    diagnostics.append(make("Y007", loc, f"unknown tag {event.tag}; the value "
+                                            "is read as a plain string"))
             merge_key = plain and event.value == "<<" and stack and stack[-1][1] is _NO_KEY
             if merge_key:
                 stack[-1][7] = True
@@ -443,6 +449,89 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             if documents > 1:
                 raise _Refused(make("Y005", _loc(file, event.start_mark),
                                     "a descriptor is one YAML document; this file holds several"))
+    return root
+
+
+def load_values(text: str) -> Any:
+    """The values ``load_text`` reads from ``text`` (dicts, lists and scalars, without positions,
+    findings or bounds), or None when it does not parse: a check of a rewritten text at about
+    half the cost."""
+    with CyclicGCPaused():
+        for pure in (False, True):  # the pure-Python parser decides, as for load_text
+            try:
+                return _values(_parser(pure=pure).parse(text))
+            except _Refused:
+                return None
+            except Exception:
+                continue
+    return None
+
+
+def _values(events) -> Any:
+    """``_build`` without positions: the same scalars, keys, merges and aliases."""
+    from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent,
+                                    MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                                    SequenceStartEvent)
+
+    stack: List[list] = []  # [container, pending key, anchor, merge sources, has a merge key]
+    anchors: Dict[str, Any] = {}
+    root: Any = None
+    documents = 0
+
+    def add(value: Any, raw: Optional[str]) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+        elif frame[1] is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise _Refused(make("Y001", Loc("", 1, 1), "a mapping key must be a scalar"))
+            frame[1] = "" if value is None else (raw if raw is not None else str(value))
+        else:
+            key, frame[1] = frame[1], _NO_KEY
+            if key == "<<" and frame[4]:
+                frame[3].append(value)
+            else:
+                container[key] = value
+
+    for event in events:
+        kind = event.__class__
+        if kind is ScalarEvent:
+            plain = bool(event.implicit and event.implicit[0]) and not event.style
+            if event.tag is None:
+                value = _resolve_plain(event.value) if plain else event.value
+            else:
+                value = _scalar(event.value, event.tag, plain)[0]
+            if plain and event.value == "<<" and stack and stack[-1][1] is _NO_KEY:
+                stack[-1][4] = True
+            add(value, event.value if not isinstance(value, str) else None)
+            if event.anchor:
+                anchors[event.anchor] = value
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            stack.append([{} if kind is MappingStartEvent else [], _NO_KEY, event.anchor, [],
+                          False])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            container, _, anchor, sources, _ = stack.pop()
+            for source in sources:
+                for item in source if isinstance(source, list) else [source]:
+                    if isinstance(item, dict):
+                        for key, value in item.items():
+                            container.setdefault(key, value)
+            if anchor:
+                anchors[anchor] = container
+            add(container, None)
+        elif kind is AliasEvent:
+            if event.anchor not in anchors:
+                raise _Refused(make("Y001", Loc("", 1, 1), "undefined alias"))
+            add(anchors[event.anchor], None)
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Refused(make("Y005", Loc("", 1, 1), "several documents"))
     return root
 
 

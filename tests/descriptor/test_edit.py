@@ -101,3 +101,14 @@ def test_deployer_mode_removes_only_tool_keys():
     assert [p[-1] for p in paths] == ["integrations", "token-url"]
     assert _remove(text, *paths).endswith("type: OAuth2SAMLBearerAssertion\n"
                                           "          subject-name-id: mail\n")
+
+
+def test_the_intended_tree_leaves_the_original_as_it_was():
+    data = {"modules": [{"name": "a", "parameters": {"x": 1, "y": [1, 2]}}, {"name": "b"}],
+            "other": {"z": 1}}
+    before = repr(data)
+    result = removed(data, [("modules", 0, "parameters", "x"), ("modules", 0, "name"),
+                            ("nowhere", "key"), ("modules", 5, "name")])
+    assert result == {"modules": [{"parameters": {"y": [1, 2]}}, {"name": "b"}],
+                      "other": {"z": 1}}
+    assert repr(data) == before

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from mta_sfsf.descriptor import yaml_io
 from mta_sfsf.descriptor.yaml_io import Sensitive, YMap, YSeq, decode, load_text, raw_text
 
@@ -244,3 +245,46 @@ def test_works_without_the_c_extension():
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+_TRICKY = [
+    "base: &b {x: 1, y: 2}\none:\n  <<: *b\n  y: 3\ntwo:\n  <<: [*b, {z: 4}]\n",
+    "a: 1\na: 2\n'<<': {q: 1}\n",  # a duplicate key, a quoted "<<" that is no merge key
+    "v: 3.10\nn: ~\ne:\nf: {k: }\nt: true\no: 0o17\nx: 0x1F\ninf: .inf\nd: 2024-01-01\n",
+    "s: !sensitive 123\nl: !local text\nb: !!binary aGk=\ni: !!int '7'\n",
+    "seq:\n- &a one\n- *a\n- [*a, {k: *a}]\n3: three\nnull: key\n",
+    "links: [https://example.com]\n",  # YAML 1.2 only: the pure-Python parser reads it
+]
+
+
+def _descriptors():
+    yield from _TRICKY
+    for folder in (ROOT / "tests" / "cases", ROOT / "sample-mta", CORPUS):
+        for path in sorted(Path(folder).rglob("*")):
+            if path.suffix in (".yaml", ".yml", ".mtaext"):
+                yield path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_the_values_reader_reads_what_the_reader_reads():
+    compared = 0
+    for text in _descriptors():
+        tree, problems = load_text(text, "t.yaml")
+        if any(d.code in ("Y001", "Y003", "Y005") for d in problems):
+            continue  # refused: the values reader is only asked about texts that load
+        assert yaml_io.load_values(text) == _plain(tree), text[:200]
+        compared += 1
+    assert compared > 100
+
+
+def test_the_values_reader_refuses_what_does_not_parse():
+    assert yaml_io.load_values("a: [1\n") is None
+    assert yaml_io.load_values("a: 1\n---\nb: 2\n") is None
+    assert yaml_io.load_values("a: *nowhere\n") is None
