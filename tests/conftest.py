@@ -46,6 +46,27 @@ def check(tmp_path):
     return run
 
 
+def calls(function, *args, **kwargs) -> int:
+    """How many Python and C function calls ``function(*args, **kwargs)`` makes: a count of work
+    that, unlike the clock, does not depend on what else the machine is doing (so a test can tell
+    linear from quadratic by comparing two sizes)."""
+    import sys
+
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        function(*args, **kwargs)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
 def run_cli(capsys, *argv: str, crash_expected: bool = False):
     """``mta-sfsf *argv`` in process -> (exit code, stdout, stderr); a crash (exit 3, a
     traceback) fails the test unless ``crash_expected``."""
