@@ -152,7 +152,9 @@ def test_the_readme_recipe_with_the_real_pre_commit(tmp_path):
     _git("init", "-q", cwd=repo)
     _git("add", "-A", cwd=repo)
     _git("commit", "-q", "-m", "layouts", cwd=repo)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    # (pip in the hook's environment: no version check, no byte-compiling: seconds per build)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_COMPILE": "1"}
     env.pop("GITHUB_ACTIONS", None)  # text findings, wherever the tests run
 
     def pre_commit(*argv):
@@ -178,3 +180,7 @@ def test_the_readme_recipe_with_the_real_pre_commit(tmp_path):
     assert code == 1 and "mta-sfsf validate" in out and "Failed" in out, out
     assert re.findall(r"^\S+: error (\w+):", out, re.M) == ["X005"], out
     assert "benefits/prod.mtaext:11:11: error X005" in out
+    # the configuration at the top of the repository applies to the hook
+    (repo / ".mta-sfsf.toml").write_text('ignore = ["X005"]\n', encoding="utf-8")
+    code, out = pre_commit("run", "--files", "benefits/prod.mtaext")
+    assert code == 0 and "Passed" in out, out
