@@ -136,8 +136,11 @@ def test_the_real_process_serves_and_stops_cleanly():
         assert url == f"http://127.0.0.1:{port}/oauth2/api/v1/token"
         answer = requests.post(url, auth=("proc", "secret-proc-1"), data=GRANT, timeout=5)
         assert answer.status_code == 200
+        # The request is logged after its answer is sent: wait for the line before stopping.
+        logged = process.stderr.readline()
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)
+        err = logged + err
     finally:
         if process.poll() is None:
             process.kill()
