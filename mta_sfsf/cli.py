@@ -95,10 +95,15 @@ class _Formatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
+def _codes(value: str) -> List[str]:
+    """``--ignore N016,R006``; the codes are checked where the configuration's are."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def _add_config(parser: argparse.ArgumentParser) -> None:
     """Silencing codes and the configuration file; --format and --platform left empty when not
     given, so that the configuration's apply."""
-    parser.add_argument("--ignore", action=_ExtendList, type=_extensions, default=[],
+    parser.add_argument("--ignore", action=_ExtendList, type=_codes, default=[],
                         metavar="CODES", help="silence these codes (comma-separated; adds to "
                                               "the configuration's ignore)")
     files = parser.add_mutually_exclusive_group()
