@@ -134,9 +134,10 @@ def _expand_arguments(p: argparse.ArgumentParser) -> None:
                    help="Neo region host, e.g. eu2.hana.ondemand.com (env MTA_SFSF_HOST)")
     p.add_argument("--account", default=os.environ.get("MTA_SFSF_ACCOUNT"), metavar="SUBACCOUNT",
                    help="Neo subaccount technical name (env MTA_SFSF_ACCOUNT)")
-    p.add_argument("--mode", choices=("deployer", "runbook"), default="deployer",
-                   help="deployer: the Neo deployer performs the OAuth client and outbound "
-                        "configuration; runbook: an operator performs every step")
+    p.add_argument("--mode", choices=("auto", "deployer", "runbook"), default="auto",
+                   help="auto (default): the Neo deployer gets only the SAML connections SAP "
+                        "documents for it, you create the others from the runbook; deployer: it "
+                        "gets every connection; runbook: you perform every step")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if OUTDIR differs from what would be written")
     p.add_argument("--diff", action="store_true",

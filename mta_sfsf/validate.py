@@ -12,7 +12,7 @@ import sys
 from typing import Dict, List, NamedTuple, Optional, TextIO, Tuple
 
 from .config import settings
-from .descriptor.load import Descriptor, Document, load, read_document
+from .descriptor.load import Descriptor, Document, extension_files, load, read_document
 from .descriptor.pairing import MAX_CHAINS, Group, alternatives, assign, is_extension
 from .descriptor.yaml_io import value_loc
 from .diagnostics import Diagnostic, declared, exit_code, make
@@ -88,7 +88,7 @@ def run(options: ValidateOptions, out: Optional[TextIO] = None, err: Optional[Te
     platform = chosen.platform
     inputs = _Inputs(err)
     paths = list(dict.fromkeys(options.paths))
-    stated_paths = list(dict.fromkeys(options.extensions))
+    stated_paths = extension_files(list(options.extensions))
     diagnostics: List[Diagnostic] = []
     stated = inputs.extensions(stated_paths, diagnostics)
     loose = inputs.extensions([p for p in paths if is_extension(p) and p not in stated_paths],

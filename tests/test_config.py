@@ -158,15 +158,17 @@ def test_expand_applies_the_configuration(repo, capsys):
     for name in ("mtad.yaml", "sample.mtaext"):
         (repo / "sample" / name).write_bytes((ROOT / "sample-mta" / name).read_bytes())
     argv = ["expand", "sample/mtad.yaml", "-e", "sample/sample.mtaext", "-o", "out", "--strict",
-            "--format", "json"]
+            "--format", "json", "--mode", "deployer"]
     code, out, _ = run_cli(capsys, *argv)
-    # no --host: P001; the sample sets what the deployer chooses: P004; --strict fails on both
-    assert code == 1 and "P001" in out and "P004" in out
-    (repo / ".mta-sfsf.toml").write_text('ignore = ["P001"]\n', encoding="utf-8")
+    # no --host: P001; deployer mode: the sample sets keys SAP documents no deployer key for
+    # (P004), the undocumented type (P007) and the secret nothing then uses (P008)
+    assert code == 1 and all(c in out for c in ("P001", "P004", "P007", "P008"))
+    (repo / ".mta-sfsf.toml").write_text('ignore = ["P001", "P007", "P008"]\n',
+                                         encoding="utf-8")
     code, out, err = run_cli(capsys, *argv, "--ignore", "P004")
     assert code == 0, err
     assert json.loads(out) == {"diagnostics": [], "summary": {
-        "errors": 0, "warnings": 0, "files": 2, "suppressed": 2}}
+        "errors": 0, "warnings": 0, "files": 2, "suppressed": 4}}
     assert (repo / "out" / "plan.json").is_file()
 
 

@@ -59,13 +59,19 @@ def test_main_job_writes_the_three_outputs_and_leaves_inputs_alone(cli, scratch)
     assert "sfsf-outbound-connections" not in (scratch / "out" / "mtad.yaml").read_text()
 
 
-def test_the_plan_is_deterministic_sorted_two_space_with_final_newline(cli, scratch):
+def test_the_plan_is_deterministic_in_a_fixed_order_two_space_with_final_newline(cli, scratch):
     assert cli(*MAIN_JOB)[0] == 0
     first = (scratch / "out" / "plan.json").read_bytes()
     assert cli(*MAIN_JOB)[0] == 0
     assert (scratch / "out" / "plan.json").read_bytes() == first
     plan = json.loads(first)
-    assert first.decode() == json.dumps(plan, indent=2, sort_keys=True) + "\n"
+    assert first.decode() == json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
+    assert list(plan)[:5] == ["format", "version", "mta", "mode", "landscape"]
+    client = plan["steps"][0]
+    assert list(client["fields"])[:4] == ["ID", "Name", "Subscription", "Authorization Grant"]
+    job = next(s for s in plan["steps"] if s["id"].endswith("/JobTitleChanged"))
+    assert list(job["fields"]["Configure Fields"]["value"]) == [
+        "userId", "newJobTitle", "effectiveDate", "source"]  # the descriptor's order
     assert (plan["format"], plan["version"], plan["mode"]) == ("mta-sfsf-plan", 1, "runbook")
     assert plan["mta"] == {"id": "com.example.benefits", "version": "1.2.0"}
     assert plan["landscape"]["host"] == "eu2.hana.ondemand.com"
@@ -231,13 +237,32 @@ def test_diff_prints_the_descriptor_change_and_writes_nothing(cli, scratch):
     assert not (scratch / "out").exists()
 
 
-def test_deployer_mode_keeps_only_the_keys_sap_documents(cli, scratch):
+def test_the_default_mode_gives_the_deployer_only_what_sap_documents(cli, scratch):
     code, out, _ = cli("expand", "sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext",
                        "-o", "out", "--host", "eu2.hana.ondemand.com", "--account", "acc")
     assert code == 0
-    assert "warning P004" in out and "warning P001" not in out
+    assert "0 error(s), 0 warning(s)" in out
     text = (scratch / "out" / "mtad.yaml").read_text()
     assert "sfsf-outbound-connections:" in text and "subject-name-id: mail" in text
+    assert "OAuth2ClientCredentials" not in text and "BenefitsEvents" not in text
+    for key in ("integrations:", "client-name:", "client-secret:", "token-lifetime:"):
+        assert f"          {key}" not in text, key
+    plan = json.loads((scratch / "out" / "plan.json").read_text())
+    assert plan["mode"] == "auto"
+    assert [(c["name"], c["performed_by"]) for c in plan["connections"]] == [
+        ("BenefitsEvents", "operator"), ("BenefitsOutboundConnection", "neo-deployer")]
+
+
+def test_deployer_mode_says_what_sap_does_not_document(cli, scratch):
+    code, out, _ = cli("expand", "sample-mta/mtad.yaml", "-e", "sample-mta/sample.mtaext",
+                       "-o", "out", "--host", "eu2.hana.ondemand.com", "--account", "acc",
+                       "--mode", "deployer")
+    assert code == 0
+    assert "warning P004" in out and "warning P001" not in out
+    assert "warning P007" in out and "type: OAuth2ClientCredentials" in out
+    assert "warning P008" in out and 'requires entry "sfsf-credentials"' in out
+    text = (scratch / "out" / "mtad.yaml").read_text()
+    assert "type: OAuth2ClientCredentials" in text and "subject-name-id: mail" in text
     for key in ("integrations:", "client-name:", "client-secret:", "token-lifetime:"):
         assert f"          {key}" not in text, key
 

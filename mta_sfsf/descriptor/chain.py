@@ -210,7 +210,8 @@ class _Merge:
             old, new = merged.get("type"), ext.get("type")
             if old != new:
                 self.report("X006", ext, "type", f"an extension descriptor cannot change the "
-                            f"type of {kind} \"{name}\" (\"{old}\" to \"{new}\")", path + ("type",))
+                            f"type of {kind} \"{name}\" ({_type_text(old)} to {_type_text(new)})",
+                            path + ("type",))
         for section in _MERGED:
             if section in ext:
                 self._section(merged, ext, section, path, name, original)
@@ -409,3 +410,8 @@ def _copy_seq(node: YSeq) -> YSeq:
     copy.spans.extend(node.spans)
     copy.end = node.end
     return copy
+
+
+def _type_text(value: Any) -> str:
+    """A type as a message shows it: quoted, or "no type" for an untyped element."""
+    return "no type" if value is None else f'"{value}"'

@@ -22,17 +22,32 @@ class EditError(Exception):
 
 
 def remove_keys(text: str, tree: YMap, paths: Sequence[Tuple[PathPart, ...]]) -> str:
-    """``text`` without the keys at ``paths`` (each path ends with the key to remove)."""
+    """``text`` without the keys at ``paths`` (each path ends with the key to remove, or with the
+    index of a block list item to remove)."""
     by_map: Dict[int, Tuple[YMap, List[str]]] = {}
+    edits: List[Edit] = []
     for path in paths:
         container = _follow(tree, path[:-1])
+        if isinstance(container, YSeq) and isinstance(path[-1], int):
+            edits.append(_item_lines(text, container, path[-1]))
+            continue
         if not isinstance(container, YMap) or path[-1] not in container:
             raise EditError(f"no key at {path!r}")
         by_map.setdefault(id(container), (container, []))[1].append(path[-1])
-    edits: List[Edit] = []
     for container, keys in by_map.values():
         edits.extend(_map_edits(text, container, set(keys)))
     return splice(text, edits)
+
+
+def _item_lines(text: str, seq: YSeq, index: int) -> Edit:
+    """The whole lines of a block list item, from its dash to its value's end."""
+    if not 0 <= index < len(seq.spans) or _is_flow(text, seq):
+        raise EditError(f"cannot remove item {index} of this list")
+    start = seq.item_locs[index].index
+    line_start = _line_start(text, start)
+    if text[line_start:start].strip() != "-":
+        raise EditError(f"list item {index} does not start its own line")
+    return (line_start, _line_end(text, _value_end(text, seq, index)), "")
 
 
 def removed(data: Any, paths: Sequence[Tuple[PathPart, ...]]) -> Any:
@@ -49,6 +64,7 @@ def removed(data: Any, paths: Sequence[Tuple[PathPart, ...]]) -> Any:
         return node
 
     result = own(data) if isinstance(data, (dict, list)) else data
+    items = []
     for path in paths:
         container = result
         for part in path[:-1]:
@@ -59,6 +75,10 @@ def removed(data: Any, paths: Sequence[Tuple[PathPart, ...]]) -> Any:
             container[part] = container = own(child)
         if isinstance(container, dict):
             container.pop(path[-1], None)
+        elif isinstance(container, list):
+            items.append((container, path[-1]))
+    for container, index in sorted(items, key=lambda item: -item[1]):  # later items first
+        del container[index]
     return result
 
 

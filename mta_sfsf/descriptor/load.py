@@ -164,10 +164,29 @@ def read_document(path: str) -> tuple:
     return Document(name, text, tree, kind_of(name, tree), archive, bom), problems
 
 
+def extension_files(paths: List[str]) -> List[str]:
+    """The extension descriptor files ``-e`` names: a folder stands for the ``.mtaext`` files it
+    holds, as with ``neo deploy-mta --extensions`` ("the extension descriptor files, or the
+    folders containing them"), never for its ``mtad.yaml``."""
+    files: List[str] = []
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found = sorted(os.path.join(path, name) for name in os.listdir(path)
+                           if name.lower().endswith(".mtaext")
+                           and os.path.isfile(os.path.join(path, name)))
+            if not found:
+                raise InputError(f"{path}: a folder without .mtaext files; -e takes extension "
+                                 "descriptors or the folders that hold them")
+            files.extend(found)
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
 def read_extensions(paths: List[str]) -> tuple:
     """(usable Documents, diagnostics) of extension descriptors; InputError if one is unreadable."""
     documents, diagnostics = [], []
-    for path in paths:
+    for path in extension_files(paths):
         doc, problems = read_document(path)
         diagnostics.extend(problems)
         if doc.data is not None:

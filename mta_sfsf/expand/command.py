@@ -20,11 +20,12 @@ from typing import BinaryIO, Dict, List, Optional, TextIO, Tuple, Union
 from ..descriptor import edit, mtar_rewrite
 from . import landscape
 from .connections import PARAMETER, modules_with_connections, parse, plain
-from ..descriptor.load import MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor_in, load
+from ..descriptor.load import (MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor_in,
+                               extension_files, load)
 from ..config import Settings, settings
 from ..diagnostics import declared, exit_code
 from ..errors import MtaSfsfError, OutputError, UsageError
-from .plan import Plan, build
+from .plan import MODES, OPERATOR, Plan, build, leftover_warnings, performer
 from ..report import FORMATS, default_format, reporter
 from ..rules import findings
 from ..rules.suppress import Silencer
@@ -110,7 +111,7 @@ class ExpandOptions:
     outdir: str = "out"
     host: Optional[str] = None
     account: Optional[str] = None
-    mode: str = "deployer"
+    mode: str = "auto"
     check: bool = False
     diff: bool = False
     templates: Optional[str] = None
@@ -126,8 +127,8 @@ class ExpandOptions:
 
 def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    if options.mode not in ("deployer", "runbook"):
-        raise UsageError(f"--mode {options.mode!r}: choose deployer or runbook")
+    if options.mode not in MODES:
+        raise UsageError(f"--mode {options.mode!r}: choose {', '.join(MODES)}")
     host = landscape.normalize_host(options.host)
     account = landscape.normalize_account(options.account)
     if options.templates and not Path(options.templates).is_dir():
@@ -140,13 +141,17 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     diagnostics, suppressed = silencer.apply(findings(descriptor, chosen.platform)
                                              + silencer.problems)
     _refuse_other_kinds(options.path, descriptor)
-    files = 1 + len(dict.fromkeys(options.extensions))  # as validate counts the files it read
+    files = 1 + len(extension_files(options.extensions))  # as validate counts the files it read
     if exit_code(diagnostics, strict=False) or descriptor.merged is None:
         _report(options, chosen, descriptor, diagnostics, files, out, err, suppressed)
         err.write("mta-sfsf: nothing written: fix the errors first\n")
         return 1
     connections = parse(descriptor.merged, descriptor.main.file)
     plan = build(descriptor.merged, connections, options.mode, host, account)
+    main = descriptor.main
+    paths = removal_paths(main.data, options.mode)
+    plan.warnings.extend(leftover_warnings(main.data, edit.removed(plain(main.data), paths),
+                                           connections, options.mode))
     warnings, more = silencer.apply(plan.warnings)
     diagnostics = sorted(set(diagnostics) | set(warnings))
     _report(options, chosen, descriptor, diagnostics, files, out, err, suppressed + more)
@@ -215,22 +220,26 @@ def deployable_text(descriptor: Descriptor, mode: str) -> Tuple[str, str]:
 
 
 def removal_paths(data: object, mode: str) -> List[tuple]:
-    """The keys to remove from the main descriptor for ``mode``."""
+    """What to remove from the main descriptor for ``mode``: the connections an operator creates
+    (the whole parameter when that is all of them), and the tool's own keys of the others."""
     paths: List[tuple] = []
     if not isinstance(data, YMap):
         return paths
     for index, module, entries in modules_with_connections(data):
         parameters = module["parameters"]
         base = ("modules", index, "parameters")
-        if mode == "runbook":
+        items = entries if isinstance(entries, list) else []
+        by_operator = [position for position, entry in enumerate(items)
+                       if not isinstance(entry, dict)
+                       or performer(mode, str(entry.get("type"))) == OPERATOR]
+        if mode == "runbook" or len(by_operator) == len(items):
             only_key = len(parameters) == 1
             paths.append(("modules", index, "parameters") if only_key and "parameters" in
                          getattr(module, "spans", {}) else base + (PARAMETER,))
             continue
-        if not isinstance(entries, list):
-            continue
-        for position, entry in enumerate(entries):
-            if isinstance(entry, dict):
+        paths.extend(base + (PARAMETER, position) for position in by_operator)
+        for position, entry in enumerate(items):
+            if position not in by_operator:
                 paths.extend(base + (PARAMETER, position, key)
                              for key in sorted(TOOL_KEYS) if key in entry)
     return paths
@@ -245,7 +254,11 @@ def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, ol
     name = _descriptor_output_name(options.path)
     outputs[name] = _descriptor_bytes(options.path, descriptor, old_text, new_text)
     outputs[PLAN_FILE] = plan.to_json().encode("utf-8")
-    runbook = render(RUNBOOK_TEMPLATE, runbook_context(plan.as_dict()), options.templates)
+    invocation = {"plan": os.path.join(options.outdir, PLAN_FILE),
+                  "deployable": os.path.join(options.outdir, name),
+                  "extensions": list(dict.fromkeys(options.extensions))}
+    runbook = render(RUNBOOK_TEMPLATE, runbook_context(plan.as_dict(), invocation),
+                     options.templates)
     outputs[RUNBOOK_FILE] = runbook.encode("utf-8")
     return outputs
 
@@ -288,7 +301,7 @@ def _files_read(path: str) -> Optional[str]:
 
 
 def _refuse_overwriting_inputs(options: ExpandOptions, targets) -> None:
-    inputs = [_files_read(p) for p in [options.path] + list(options.extensions)]
+    inputs = [_files_read(options.path)] + extension_files(options.extensions)
     real_inputs = {os.path.realpath(p) for p in inputs if p is not None}
     for target in targets:
         if os.path.realpath(target) in real_inputs:

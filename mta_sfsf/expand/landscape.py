@@ -78,5 +78,31 @@ def app_url(application: str, host: str, account: str) -> str:
     return f"https://{application.lower()}{account}.{host}"
 
 
-def cockpit_url(host: str) -> str:
+def cockpit_url(host: str) -> Optional[str]:
+    """The cockpit SAP's "Regions and Hosts" page links for a region host (Europe (Rot), both
+    ``hana.ondemand.com`` and ``eu1.hana.ondemand.com``: ``https://account.hana.ondemand.com``);
+    None for a host that page does not list."""
+    if host not in NEO_HOSTS:
+        return None
+    if NEO_HOSTS[host][0] == "neo-eu1":
+        return "https://account.hana.ondemand.com/cockpit"
     return f"https://account.{host}/cockpit"
+
+
+def token_url_mismatch(url: str, host: Optional[str], account: Optional[str]) -> Optional[str]:
+    """What a connection's ``token-url`` names when it is not the token endpoint of ``--account``
+    on ``--host`` (``oauthasservices-<account>.<host>``), or None when it matches (or cannot be
+    compared)."""
+    match = re.match(r"^[a-z][a-z0-9+.-]*://([^/?#:@]+)", url.strip().lower())
+    if not match or not (host or account):
+        return None
+    name = match.group(1)
+    label, _, rest = name.partition(".")
+    subaccount = label[len("oauthasservices-"):] if label.startswith("oauthasservices-") else ""
+    if not subaccount:
+        return f"host {name}, not an oauthasservices-<subaccount> token endpoint"
+    if host and rest != host:
+        return f"subaccount {subaccount} on {rest}, not --host {host}"
+    if account and subaccount != account:
+        return f"subaccount {subaccount}, not --account {account}"
+    return None

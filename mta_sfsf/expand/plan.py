@@ -8,9 +8,11 @@ references; values the tool derives say how; values nobody can know yet are plac
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from . import landscape
+from .sap_pages import page
 from ..diagnostics import COMMAND_LINE, Diagnostic, Loc, declare, make
 from ..secrets import env_name
 
@@ -25,15 +27,37 @@ CODES = declare({
                         "are placeholders"),
     "P002": ("warning", "--host is not a known Neo region host"),
     "P003": ("warning", "the Java module has no name parameter: the application URL is unknown"),
-    "P004": ("warning", "deployer mode: client-id, client-secret or token-lifetime is ignored; the "
-                        "Neo deployer chooses them"),
+    "P004": ("warning", "a connection for the deployer sets client-id, client-secret or "
+                        "token-lifetime: removed, as SAP documents no such key for the deployer"),
     "P005": ("warning", "an extension descriptor sets sfsf-outbound-connections: the deployer "
                         "receives it as written there, tool-only keys included"),
     "P006": ("warning", "an integration without an endpoint or event: its REST API URL or event is "
                         "a placeholder"),
+    "P007": ("warning", "--mode deployer sends type: OAuth2ClientCredentials to the deployer, a "
+                        "value no SAP page documents"),
+    "P008": ("warning", "a requires entry or empty secret property that only the keys removed for "
+                        "the deployer used: the deploy still asks for a secret nothing uses"),
+    "P009": ("warning", "a token-url that names another subaccount or host than --account and "
+                        "--host"),
 })
 
+MODES = ("auto", "deployer", "runbook")
+
 DEPLOYER, OPERATOR = "neo-deployer", "operator"
+# SAP documents sfsf-outbound-connections for the deployer with this type only (Modeling SAP
+# SuccessFactors Extensions); --mode auto sends the deployer nothing else.
+DOCUMENTED_TYPE = "OAuth2SAMLBearerAssertion"
+# Each step kind's SAP page, by connection type (client credentials, SAML).
+SOURCES = {
+    "sfsf-x509-key": ("x509-key", "x509-key"),
+    "btp-oauth-client": ("oauth-client", "oauth-client"),
+    "btp-trusted-idp": ("trusted-idp", "trusted-idp"),
+    "sfsf-outbound-oauth-config": ("cc-config", "saml-config"),
+    "sfsf-integration": ("cc-integration", "saml-integration"),
+}
+# The module parameters, besides sfsf-outbound-connections, with which the deployer creates
+# something in SAP SuccessFactors or SAP BTP (MTA Module Types, Resource Types, and Parameters).
+SFSF_PARAMETERS = ("sfsf-idp-access", "sfsf-connections", "role-provider", "sfsf-home-page-tiles")
 TITLES = {
     "sfsf-x509-key": "Generate OAuth X509 Key in SAP SuccessFactors",
     "btp-oauth-client": "Create OAuth Client in SAP BTP",
@@ -41,13 +65,28 @@ TITLES = {
     "sfsf-outbound-oauth-config": "Create Outbound OAuth Configuration in SAP SuccessFactors",
     "sfsf-integration": "Create a New Integration",
 }
-# In deployer mode the Neo deployer chooses these; a value in the descriptor is ignored (P004).
+# Removed for the deployer, which SAP documents no such key for (P004).
 DEPLOYER_CHOSEN_KEYS = ("client-id", "client-secret", "token-lifetime")
 DEFAULT_URL = "${default-url}"
 
 
-def value(v: Any, derived: Optional[str] = None) -> dict:
-    return {"value": v} if derived is None else {"value": v, "derived": derived}
+def performer(mode: str, connection_type: str) -> str:
+    """Who creates a connection's client and configuration: ``auto`` gives the deployer only the
+    type SAP documents for it."""
+    if mode == "runbook" or (mode == "auto" and connection_type != DOCUMENTED_TYPE):
+        return OPERATOR
+    return DEPLOYER
+
+
+def value(v: Any, derived: Optional[str] = None, sap: Optional[str] = None) -> dict:
+    """A value to enter: SAP's (the step's page, or the page titled ``sap``), the descriptor's,
+    or ``derived`` by a stated rule (``inferred: ...`` when SAP does not state it)."""
+    out = {"value": v}
+    if derived is not None:
+        out["derived"] = derived
+    if sap is not None:
+        out["sap"] = sap
+    return out
 
 
 def from_step(step: str, output: str) -> dict:
@@ -70,12 +109,13 @@ class Step:
                  outputs: Dict[str, dict], id: Optional[str] = None) -> None:
         self.id = id or f"{connection.name}/{kind}"
         self.kind, self.connection, self.module = kind, connection.name, connection.module
+        self.source = page(SOURCES[kind][1 if connection.saml else 0])
         self.performed_by, self.depends_on, self.system = performed_by, depends_on, system
         self.fields, self.outputs = fields, outputs
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": TITLES[self.kind],
-                "connection": self.connection, "module": self.module,
+                "source": self.source, "connection": self.connection, "module": self.module,
                 "performed_by": self.performed_by, "depends_on": list(self.depends_on),
                 "system": self.system, "fields": self.fields, "outputs": self.outputs}
 
@@ -86,17 +126,20 @@ class Plan:
     def __init__(self, mta: dict, mode: str, landscape: dict) -> None:
         self.mta, self.mode, self.landscape = mta, mode, landscape
         self.connections: List[dict] = []
+        self.modules: List[dict] = []
         self.steps: List[Step] = []
         self.warnings: List[Diagnostic] = []
 
     def as_dict(self) -> dict:
         return {"format": FORMAT, "version": VERSION, "mta": self.mta, "mode": self.mode,
-                "landscape": self.landscape, "connections": self.connections,
-                "steps": [s.as_dict() for s in self.steps],
+                "landscape": self.landscape, "modules": self.modules,
+                "connections": self.connections, "steps": [s.as_dict() for s in self.steps],
                 "warnings": [{"code": w.code, "message": w.message} for w in self.warnings]}
 
     def to_json(self) -> str:
-        return json.dumps(self.as_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        # Keys in a fixed order, not sorted: fields follow SAP's procedure and Configure Fields
+        # the descriptor, as a person reads them.
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _scalar_text_at(data: Any, key: str) -> Optional[str]:
@@ -110,20 +153,21 @@ def _step_id(c: Connection, kind: str) -> str:
 
 
 class _Builder:
-    """Turns parsed connections into steps. In deployer mode the Neo deployer performs every step
-    but the integration, and chooses the names, the client ID and the secret."""
+    """Turns parsed connections into steps. For a connection the deployer gets, it performs every
+    step but the integration; what it names and sets there SAP does not state (inferred)."""
 
     def __init__(self, merged: Any, mode: str, host: Optional[str], account: Optional[str]) -> None:
-        self.host, self.account = host, account
-        self.deployer = mode == "deployer"
-        self.performer = DEPLOYER if self.deployer else OPERATOR
+        self.host, self.account, self.mode = host, account, mode
+        self.deployer = False  # set per connection
+        self.performer = OPERATOR
         region = landscape.NEO_HOSTS.get(host) if host else None
         self.plan = Plan(
             mta={"id": _scalar_text_at(merged, "ID"),
                  "version": _scalar_text_at(merged, "version")}, mode=mode,
             landscape={"host": host, "account": account,
                        "region": region[1] if region else None,
-                       "cockpit": landscape.cockpit_url(host) if host else None})
+                       "cockpit": landscape.cockpit_url(host) if host else None,
+                       "regions_page": page("regions")})
         self.btp = {"type": "btp-subaccount", "account": account, "host": host}
         self.sfsf = {"type": "sfsf-company"}
 
@@ -147,8 +191,10 @@ class _Builder:
     def app_url(self, c: Connection) -> dict:
         if c.application and self.host and self.account:
             return value(landscape.app_url(c.application, self.host, self.account),
-                         "https://<application><account>.<host>, the Java application's default URL "
-                         f"(application \"{c.application}\" from the module's name parameter)")
+                         "inferred: https://<application><account>.<host>, the form of the "
+                         "application URLs in SAP's Java ALM API examples (application "
+                         f"\"{c.application}\" from the module's name parameter); compare it with "
+                         "the URL the cockpit shows for the Java application")
         if not c.application:
             return placeholder("<application URL>", f"module {c.module} has no name parameter")
         return placeholder("<application URL>", "give --host and --account to derive it")
@@ -162,7 +208,7 @@ class _Builder:
         path = endpoint[len(DEFAULT_URL):] if endpoint.startswith(DEFAULT_URL) else (
             endpoint if endpoint.startswith("/") else "/" + endpoint)
         if "value" in app:
-            return value(app["value"] + path, f"the application URL + {path}")
+            return value(app["value"] + path, f"the application URL (inferred) + {path}")
         return placeholder(f"<application URL>{path}", app["reason"])
 
     def subscription(self, c: Connection) -> dict:
@@ -173,18 +219,20 @@ class _Builder:
         return placeholder("<account>/<application>", "give --account; the module needs a name "
                            "parameter" if not c.application else "give --account")
 
-    def name(self, text: str, how: str) -> dict:
-        """A name the operator enters (runbook mode) or the deployer chooses (deployer mode)."""
+    def name(self, text: str, how: Optional[str], where: str) -> dict:
+        """A name the operator enters, or (deployer) one SAP does not say how the deployer picks."""
         if self.deployer:
-            return placeholder("<chosen by the Neo deployer>", "the deployer names it; look it up "
-                               "after deploy")
+            return placeholder("<named by the Neo deployer>", "inferred: SAP does not document "
+                               f"the name the deployer gives it; after the deploy, look in {where}")
         return value(text, how)
 
     def client_id(self, c: Connection) -> dict:
         env = env_name("CLIENT_ID", c.name)
         if self.deployer:
-            return placeholder("<client ID generated by the Neo deployer>", "read it after deploy "
-                               "in the cockpit: Security > OAuth > Clients", env)
+            return placeholder("<client ID the Neo deployer registered>", "inferred: SAP does not "
+                               "document the ID of a client the deployer registers; after the "
+                               "deploy, the cockpit lists it under Security > OAuth > Clients",
+                               env)
         if c.client_id:
             return value(c.client_id)
         return placeholder("<generated ID>", "SAP BTP generates the ID when you choose Register "
@@ -194,11 +242,16 @@ class _Builder:
         secret = c.client_secret
         if not self.deployer and secret is not None and (secret.reference or secret.locator):
             return {"secret": secret.as_plan()}
-        return {"secret": {"generated_by": self.performer,
-                           "env": env_name("CLIENT_SECRET", c.name)}}
+        if self.deployer:
+            return {"secret": {"generated_by": DEPLOYER, "env": env_name("CLIENT_SECRET", c.name),
+                               "derived": "inferred: SAP does not document who sets the secret "
+                               "of a client the deployer registers, nor any way to read it"}}
+        return {"secret": {"generated_by": OPERATOR, "env": env_name("CLIENT_SECRET", c.name)}}
 
     # -- steps, each in the order of SAP's procedure -------------------------------------------
     def connection(self, c: Connection) -> None:
+        self.performer = performer(self.mode, c.type)
+        self.deployer = self.performer == DEPLOYER
         token, app = self.token_url(c), self.app_url(c)
         client_id, client_secret = self.client_id(c), self.client_secret(c)
         steps = [self.x509_step(c)] if c.saml else []
@@ -209,7 +262,7 @@ class _Builder:
         steps.extend(self.integration_step(c, app, i) for i in c.integrations)
         self.plan.steps.extend(steps)
         entry = {"name": c.name, "type": c.type, "module": c.module,
-                 "application": c.application, "token_url": token, "app_url": app,
+                 "application": c.application, "performed_by": self.performer, "token_url": token, "app_url": app,
                  "client_id": client_id, "client_secret": client_secret,
                  "integrations": [i.name for i in c.integrations],
                  "steps": [s.id for s in steps]}
@@ -220,7 +273,8 @@ class _Builder:
         self.plan.connections.append(entry)
 
     def x509_step(self, c: Connection) -> Step:
-        name = self.name(f"{c.name}-x509", "the connection's name + \"-x509\"")
+        name = self.name(f"{c.name}-x509", "the connection's name + \"-x509\"",
+                         "Integration Center > Security Center > OAuth X509 Keys")
         certificate = f"{name['value']}_certificate.pem" if "value" in name else \
             "<configuration_name>_certificate.pem"
         return Step("sfsf-x509-key", c, self.performer, [], self.sfsf,
@@ -234,22 +288,31 @@ class _Builder:
 
     def client_step(self, c: Connection, client_id: dict, secret: dict) -> Step:
         client_name = self.name(c.effective_client_name,
-                                None if c.client_name else "the connection's name")
+                                None if c.client_name else "the connection's name",
+                                "the cockpit, Security > OAuth > Clients")
+        confidential = value("checked", sap="OAuth 2.0 Client Credentials Grant") \
+            if not self.deployer else value(
+                "checked", "inferred: SAP does not document how the deployer registers the "
+                "client; SAP's OAuth 2.0 Client Credentials Grant registers a client of type "
+                "Confidential; the cockpit shows it under Security > OAuth > Clients")
         fields = {"ID": client_id,
                   "Name": client_name,
                   "Subscription": self.subscription(c),
                   "Authorization Grant": value("Client Credentials"),
-                  "Confidential": value("checked"),
-                  "Secret": secret}
+                  "Secret": secret,
+                  "Confidential": confidential}
         if c.token_lifetime_seconds is not None and not self.deployer:
             fields["Token Lifetime"] = value(
                 _lifetime_text(c.token_lifetime_seconds),
-                f"token-lifetime {c.token_lifetime}")
+                f"inferred: token-lifetime {c.token_lifetime}; SAP's Register an OAuth Client "
+                "states the range, 0 to 180 days, not the units the field takes: enter this "
+                "duration in the units the cockpit offers")
         return Step("btp-oauth-client", c, self.performer, [], self.btp, fields=fields,
                     outputs={"client_id": client_id, "client_secret": secret})
 
     def idp_step(self, c: Connection) -> Step:
-        name = self.name(f"{c.name}-idp", "the connection's name + \"-idp\"")
+        name = self.name(f"{c.name}-idp", "the connection's name + \"-idp\"",
+                         "the cockpit, Security > Trust > Application Identity Provider")
         fields = {"Name": name,
                   "Signing Certificate": from_step(_step_id(c, "sfsf-x509-key"), "certificate"),
                   "Only for IDP-Initiated SSO": value("checked")}
@@ -282,8 +345,8 @@ class _Builder:
             fields["Audience"] = placeholder("<Local Provider Name>", "the cockpit shows it under "
                                              "Security > Trust > Local Service Provider > Local "
                                              "Provider Name")
-            fields["Recipient"] = dict(token, derived="the same value as Token URL") \
-                if "value" in token else dict(token)
+            fields["Recipient"] = dict(token, derived="the same value as the Token URL field, "
+                                       "as SAP's step says") if "value" in token else dict(token)
             fields["Issuer"] = from_step(_step_id(c, "btp-trusted-idp"), "name")
             fields["X509 Keys"] = from_step(_step_id(c, "sfsf-x509-key"), "configuration_name")
             depends = [_step_id(c, "sfsf-x509-key"), client, _step_id(c, "btp-trusted-idp")]
@@ -353,13 +416,122 @@ def build(merged: Any, connections: List[Connection], mode: str, host: Optional[
                          "cannot remove it from there, so the deployer receives it as written",
                          hint="keep the list in mtad.yaml and refer to secrets with "
                          "~{resource/property}", path=c.path[:-1])
-        if mode == "deployer":
+        by_deployer = performer(mode, c.type) == DEPLOYER
+        if (by_deployer or c.set_by_extension) and c.type != DOCUMENTED_TYPE:
+            via = " from the extension descriptor" if c.set_by_extension and not by_deployer \
+                else ""
+            builder.warn("P007", c.loc, f"{c.label}: \"type: {c.type}\" goes to the Neo "
+                         f"deployer{via}, but no SAP page documents that value (SAP shows "
+                         "sfsf-outbound-connections only with type: OAuth2SAMLBearerAssertion, in "
+                         "Modeling SAP SuccessFactors Extensions)",
+                         hint="keep the list in mtad.yaml, where expand can keep this "
+                         "connection from the deployer" if via else "after the deploy, check in "
+                         "the cockpit what the deployer created (the runbook's Check steps say "
+                         "where), or use --mode auto to create this connection's client "
+                         "yourself", path=c.path)
+        if by_deployer:
             ignored = [k for k in DEPLOYER_CHOSEN_KEYS if k in c.keys]
             if ignored:
                 keys = ", ".join(f'"{k}"' for k in ignored)
-                builder.warn("P004", c.loc, f"{c.label}: {keys} ignored in deployer mode; the "
-                             "Neo deployer chooses them",
-                             hint="use --mode runbook to register the client yourself",
-                             path=c.path)
+                builder.warn("P004", c.loc, f"{c.label}: {keys} removed for the Neo deployer: SAP "
+                             "documents no such key for it, and does not state what it sets "
+                             "instead",
+                             hint="remove them, or use --mode runbook to register the client "
+                             "yourself", path=c.path)
+        if c.token_url and (host or account):
+            names = landscape.token_url_mismatch(c.token_url, host, account)
+            if names:
+                builder.warn("P009", c.loc, f"{c.label}: token-url {c.token_url} names {names}",
+                             hint="correct token-url, --host or --account; verify sends the "
+                             "client secret only to the plan's subaccount's token endpoint",
+                             path=c.path + ("token-url",))
         builder.connection(c)
+    builder.plan.modules = _modules(merged, mode, connections)
     return builder.plan
+
+
+def _modules(merged: Any, mode: str, connections: List[Connection]) -> List[dict]:
+    """Per Java module, the sfsf-* parameters with which the deployer creates something, and the
+    outbound connections it gets: what the runbook's "What the deployer creates" lists."""
+    from ..rules.parameter_checks import SFSF_MODULE_TYPES
+
+    out: List[dict] = []
+    modules = merged.get("modules") if isinstance(merged, dict) else None
+    for module in modules if isinstance(modules, list) else []:
+        if not isinstance(module, dict) or module.get("type") not in SFSF_MODULE_TYPES:
+            continue
+        name = _scalar_text_at(module, "name")
+        parameters = module.get("parameters") if isinstance(module.get("parameters"), dict) else {}
+        found: Dict[str, Any] = {}
+        if isinstance(parameters.get("sfsf-idp-access"), bool):
+            found["sfsf-idp-access"] = parameters["sfsf-idp-access"]
+        if isinstance(parameters.get("sfsf-connections"), list):
+            found["sfsf-connections"] = [
+                {"type": _scalar_text_at(item, "type") or "default"}
+                for item in parameters["sfsf-connections"] if isinstance(item, dict)]
+        if _scalar_text_at(parameters, "role-provider"):
+            found["role-provider"] = _scalar_text_at(parameters, "role-provider")
+        tiles = parameters.get("sfsf-home-page-tiles")
+        if isinstance(tiles, dict) and _scalar_text_at(tiles, "resource"):
+            found["sfsf-home-page-tiles"] = {"resource": _scalar_text_at(tiles, "resource")}
+        deployed = [c.name for c in connections
+                    if c.module == name and performer(mode, c.type) == DEPLOYER]
+        if found or deployed:
+            out.append({"name": name, "type": str(module.get("type")),
+                        "application": _scalar_text_at(parameters, "name"),
+                        "parameters": found, "deployer_connections": deployed})
+    return out
+
+
+_REFERENCE = re.compile(r"~\{(?:([^{}/]+)/)?([^{}/]+)\}")
+
+
+def leftover_warnings(main: Any, deployable: Any, connections: List[Connection],
+                      mode: str) -> List[Diagnostic]:
+    """P008: a connection the deployer gets loses its client-secret reference; when nothing left
+    in the module's deployable form uses that property (or that requires entry), the deploy still
+    asks for a value nothing uses."""
+    from ..descriptor.yaml_io import value_loc
+
+    out: List[Diagnostic] = []
+    for c in connections:
+        secret = c.client_secret
+        if performer(mode, c.type) != DEPLOYER or secret is None or not secret.locator or \
+                secret.locator[0] != "resources" or not secret.reference:
+            continue
+        resource_name, prop = secret.locator[1]["name"], secret.locator[3]
+        module = _find(main, "modules", c.module)
+        left = _find(deployable, "modules", c.module)
+        resource = _find(main, "resources", resource_name)
+        if module is None or left is None or resource is None:
+            continue
+        used = {(m.group(1), m.group(2)) for m in _REFERENCE.finditer(json.dumps(left))}
+        properties = resource.get("properties") if isinstance(resource.get("properties"),
+                                                               dict) else {}
+        if (resource_name, prop) in used or (None, prop) in used:
+            continue
+        if properties.get(prop) not in (None, ""):
+            continue
+        unused = [f'the empty property "{prop}" of resource "{resource_name}"']
+        requires = [r for r in module.get("requires") or [] if isinstance(r, dict)
+                    and r.get("name") == resource_name]
+        others = {p for d, p in used if d == resource_name} | {
+            p for d, p in used if d is None and p in properties}
+        if requires and not others:
+            unused.append(f'the requires entry "{resource_name}" of {c.module_label}')
+        loc = value_loc(properties, prop) if hasattr(properties, "value_locs") else c.loc
+        index = next(i for i, r in enumerate(main["resources"]) if r is resource)
+        out.append(make("P008", loc, f"{c.label}: only its client-secret, removed for the Neo "
+                        f"deployer, used {' and '.join(unused)}: the deploy still asks for a "
+                        "secret nothing uses", ("resources", index, "properties", prop),
+                        hint=f"remove client-secret from the connection, then {' and '.join(unused)}"
+                        " (and the value from your extension descriptors)"))
+    return out
+
+
+def _find(data: Any, section: str, name: str) -> Optional[dict]:
+    items = data.get(section) if isinstance(data, dict) else None
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("name") == name:
+            return item
+    return None

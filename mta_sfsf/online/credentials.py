@@ -22,10 +22,10 @@ _SUBACCOUNT = re.compile(r"^[a-z][a-z0-9]{0,29}$")
 
 def extension_data(paths: List[str]) -> List[Any]:
     """The parsed trees of the extension descriptors, in the order given."""
-    from ..descriptor.load import read_document
+    from ..descriptor.load import extension_files, read_document
 
     trees = []
-    for path in paths:
+    for path in extension_files(paths):
         document, problems = read_document(path)
         if document.data is None:
             first = problems[0] if problems else None

@@ -336,7 +336,7 @@ def display(value: Optional[FieldValue]) -> str:
         return "(not in the plan)"
     if isinstance(value, Known):
         if isinstance(value.value, (dict, list)):
-            return json.dumps(value.value, sort_keys=True, ensure_ascii=False)
+            return json.dumps(value.value, ensure_ascii=False)
         return str(value.value)
     if isinstance(value, PlanSecret):
         return value.describe()

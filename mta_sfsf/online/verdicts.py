@@ -46,6 +46,18 @@ def counts(results: Results) -> Dict[str, int]:
     return tally
 
 
+NOTHING_VERIFIED = 4  # verify's exit code when no step could be verified
+
+
+def exit_status(results: Results) -> int:
+    """1 when a check failed; 4 when nothing was verified (a run that proved nothing is never
+    green); else 0."""
+    tally = counts(results)
+    if tally[FAILED]:
+        return 1
+    return 0 if tally[VERIFIED] else NOTHING_VERIFIED
+
+
 def write_text(results: Results, out: TextIO) -> None:
     """One line per item; control characters from the plan or a server escaped."""
     for name, verdicts in results:
@@ -93,3 +105,5 @@ def report(results: Results, fmt: str, out: TextIO, err: TextIO) -> None:
     tally = counts(results)
     err.write(f"{tally[VERIFIED]} verified, {tally[FAILED]} failed, "
               f"{tally[NOT_CHECKABLE]} not checkable\n")
+    if not tally[VERIFIED] and not tally[FAILED]:
+        err.write("mta-sfsf: nothing was verified (exit 4): every step is not checkable\n")

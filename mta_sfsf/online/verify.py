@@ -6,7 +6,8 @@ SuccessFactors will make. Every step of every connection gets one verdict (``ver
 - ``not checkable``: no documented endpoint can confirm it (an outbound OAuth configuration
   lives inside SuccessFactors); the values it must hold are printed, to compare by eye.
 
-Exit 0 when everything checkable is verified, 1 when a check failed, 2 on usage errors.
+Exit 0 when everything checkable is verified, 1 when a check failed, 4 when nothing was verified
+(every step not checkable: nothing was proven), 2 on usage errors.
 """
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from .events import post_event, read_payload, rest_url, sample_event
 from .http import Client, TransportError, checked_timeout, checked_url
 from ..expand.landscape import is_known_host
 from .planfile import LoadedPlan, PlanConnection, PlanIntegration
-from ..secrets import Secret, redact
+from ..secrets import Secret, env_name, redact
 from ..urls import url_problem
-from .verdicts import FAILED, NOT_CHECKABLE, VERIFIED, Results, Verdict, counts, report
+from .verdicts import FAILED, NOT_CHECKABLE, VERIFIED, Results, Verdict, exit_status, report
 
 PLATFORM_ID_ENV = "MTA_SFSF_PLATFORM_CLIENT_ID"
 PLATFORM_SECRET_ENV = "MTA_SFSF_PLATFORM_CLIENT_SECRET"
@@ -64,6 +65,11 @@ class Verifier:
         for step in conn.steps:
             kind = step["kind"]
             if kind == "btp-oauth-client" and conn.client_credentials:
+                unknown = self.deployer_client(conn, step)
+                if unknown:
+                    verdicts.append(unknown)
+                    token_problem = f"the deployer's client is not known (see {step['id']})"
+                    continue
                 verdict, token = self.check_oauth_client(conn, step)
                 token_problem = "" if token else f"no token (see {step['id']})"
                 verdicts.append(verdict)
@@ -91,6 +97,22 @@ class Verifier:
             values["Client ID"] = client_id_source(conn, self.trees, self.environ) \
                 or values["Client ID"]
         return self._verdict(step, NOT_CHECKABLE, why, values=values)
+
+    def deployer_client(self, conn: PlanConnection, step: Dict[str, Any]) -> Optional[Verdict]:
+        """Not checkable: a client the Neo deployer registered, unless the environment names its
+        ID and secret. Its secret is in no file of the user's, and SAP documents no way to read
+        the secret of a client it did not let you define."""
+        if step.get("performed_by") != "neo-deployer":
+            return None
+        id_env, secret_env = env_name("CLIENT_ID", conn.name), env_name("CLIENT_SECRET", conn.name)
+        if self.environ.get(id_env) and self.environ.get(secret_env):
+            return None
+        return self._verdict(
+            step, NOT_CHECKABLE, "the Neo deployer registered this client, so its secret is not "
+            "in your files, and SAP documents no way to read a generated secret",
+            f"to check it, put the client's ID in {id_env} (the cockpit lists the client under "
+            f"Security > OAuth > Clients) and its secret in {secret_env}, if you know it, and run "
+            "verify again", values=planfile.step_values(self.plan, step))
 
     def check_oauth_client(self, conn: PlanConnection, step: Dict[str, Any]
                            ) -> Tuple[Verdict, Optional[Secret]]:
@@ -277,4 +299,4 @@ def check(options: VerifyOptions, environ: Optional[Mapping[str, str]] = None,
 def run(options: VerifyOptions) -> int:
     results = check(options)
     report(results, options.format or "text", sys.stdout, sys.stderr)
-    return 1 if counts(results)[FAILED] else 0
+    return exit_status(results)

@@ -149,6 +149,17 @@ def test_extension_cannot_change_a_type(run):
     assert descriptor.merged["modules"][0]["type"] == "java.tomcat"
 
 
+def test_a_type_given_to_an_untyped_resource_is_named_without_none(run):
+    descriptor, found = run(MAIN_V3.replace("    type: com.sap.hcp.persistence\n", ""), ext("""\
+        resources:
+          - name: db
+            type: com.sap.hcp.persistence
+        """))
+    messages = [d.message for d in descriptor.diagnostics if d.code == "X006"]
+    assert messages == ['an extension descriptor cannot change the type of resource "db" (no '
+                        'type to "com.sap.hcp.persistence")']
+
+
 def test_merge_follows_the_deployer(run):
     descriptor, found = run(MAIN_V3, ext("""\
         parameters:

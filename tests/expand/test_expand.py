@@ -57,10 +57,13 @@ def test_golden(case, tmp_path, monkeypatch, capsys):
 def test_second_expand_gives_identical_bytes(case, tmp_path, monkeypatch, capsys):
     work = tmp_path / "work"
     args = prepare(case, work)
-    assert run(args + ["-o", "one"], work, monkeypatch, capsys)[0] == 0
-    assert run(args + ["-o", "two"], work, monkeypatch, capsys)[0] == 0
-    for name in os.listdir(work / "one"):
-        assert (work / "one" / name).read_bytes() == (work / "two" / name).read_bytes(), name
+    assert run(args + ["-o", "out"], work, monkeypatch, capsys)[0] == 0
+    first = {name: (work / "out" / name).read_bytes() for name in os.listdir(work / "out")}
+    for name in first:
+        (work / "out" / name).unlink()
+    assert run(args + ["-o", "out"], work, monkeypatch, capsys)[0] == 0
+    for name, data in first.items():
+        assert (work / "out" / name).read_bytes() == data, name
 
 
 def test_input_without_connections_is_copied_byte_for_byte(tmp_path, monkeypatch, capsys):
@@ -163,9 +166,18 @@ def test_validation_errors_stop_before_anything_is_written(tmp_path, monkeypatch
 def test_strict_stops_on_plan_warnings(tmp_path, monkeypatch, capsys):
     work = tmp_path / "work"
     args = prepare("sample", work)  # the sample's client-secret gives P004 in deployer mode
-    code, out, err = run(args + ["-o", "out", "--strict"], work, monkeypatch, capsys)
-    assert code == 1 and "P004" in out and "warnings fail with --strict" in err
+    code, out, err = run(args + ["-o", "out", "--strict", "--mode", "deployer"], work,
+                         monkeypatch, capsys)
+    assert code == 1 and "P004" in out and "P007" in out and "warnings fail with --strict" in err
     assert not (work / "out").exists()
+
+
+def test_the_sample_is_clean_in_the_default_mode(tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    args = prepare("sample", work)
+    code, out, err = run(args + ["-o", "out", "--strict"], work, monkeypatch, capsys)
+    assert code == 0, err
+    assert "0 error(s), 0 warning(s)" in out + err
 
 
 @pytest.mark.parametrize("host, code, needle", [
@@ -210,8 +222,9 @@ def test_user_templates_override_shipped_ones(tmp_path, monkeypatch, capsys):
         "{% for s in plan.steps %}{{ loop.index }} {{ s.id }} {{ s.performed_by }}\n{% endfor %}")
     assert run(args + ["-o", "out", "--templates", "tpl"], work, monkeypatch, capsys)[0] == 0
     lines = (work / "out" / "RUNBOOK.md").read_text().splitlines()
-    assert lines[0] == "1 BenefitsEvents/btp-oauth-client neo-deployer"
+    assert lines[0] == "1 BenefitsEvents/btp-oauth-client operator"
     assert lines[2] == "3 BenefitsEvents/sfsf-integration/JobTitleChanged operator"
+    assert lines[4] == "5 BenefitsOutboundConnection/sfsf-x509-key neo-deployer"
 
 
 def test_a_template_fault_is_a_usage_error(tmp_path, monkeypatch, capsys):

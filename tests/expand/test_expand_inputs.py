@@ -37,11 +37,12 @@ def test_an_extension_given_as_a_folder_is_never_overwritten(tmp_path, monkeypat
     work = tmp_path / "work"
     args = prepare("nothing", work)
     (work / "ext").mkdir()
-    (work / "ext" / "mtad.yaml").write_text("_schema-version: '3.1'\nID: e\n"
-                                            "extends: com.example.plain\n")
+    text = "_schema-version: '3.1'\nID: e\nextends: com.example.plain\n"
+    (work / "ext" / "prod.mtaext").write_text(text)
     code, _, err = run(args + ["-e", "ext", "-o", "ext"], work, monkeypatch, capsys)
-    assert code == 2 and "is an input" in err
-    assert not (work / "ext" / "plan.json").exists()
+    assert code == 0, err  # the folder stands for its .mtaext files: no output is one of them
+    assert (work / "ext" / "prod.mtaext").read_text() == text
+    assert (work / "ext" / "plan.json").exists()
 
 
 # --- only a deployment descriptor is expanded -----------------------------------------------------
@@ -125,8 +126,13 @@ def test_plan_warnings_name_module_connection_and_integration_in_quotes():
     messages = {d.code: d.message for d in build(tree, parse(tree, "w.yaml"), "deployer",
                                                   "eu2.hana.ondemand.com", "acc").warnings}
     assert messages == {
-        "P004": 'module "app", outbound connection "C": "client-id", "token-lifetime" ignored in '
-                "deployer mode; the Neo deployer chooses them",
+        "P004": 'module "app", outbound connection "C": "client-id", "token-lifetime" removed for '
+                "the Neo deployer: SAP documents no such key for it, and does not state what it "
+                "sets instead",
+        "P007": 'module "app", outbound connection "C": "type: OAuth2ClientCredentials" goes to '
+                "the Neo deployer, but no SAP page documents that value (SAP shows "
+                "sfsf-outbound-connections only with type: OAuth2SAMLBearerAssertion, in Modeling "
+                "SAP SuccessFactors Extensions)",
         "P006": 'module "app", outbound connection "C", integration "I1": no endpoint',
     }
 
@@ -137,3 +143,56 @@ def test_a_module_without_a_name_parameter_is_named_in_quotes():
                                                   "eu2.hana.ondemand.com", "acc").warnings}
     assert messages["P003"] == ('module "app": no "name" parameter: the application URL and the '
                                 "Subscription are unknown")
+
+
+def test_an_extension_folder_means_its_mtaext_files_not_its_mtad_yaml(tmp_path, monkeypatch,
+                                                                        capsys):
+    from mta_sfsf.cli import main
+
+    work = tmp_path / "work"
+    prepare("sample", work)
+    (work / "config").mkdir()
+    (work / "sample.mtaext").rename(work / "config" / "sample.mtaext")
+    (work / "config" / "mtad.yaml").write_text((work / "mtad.yaml").read_text())
+    monkeypatch.chdir(work)
+    assert main(["validate", "mtad.yaml", "-e", "config", "--strict"]) == 0
+    assert "X003" not in capsys.readouterr().err
+    assert main(["expand", "mtad.yaml", "-e", "config", "-o", "out", "--host",
+                 "eu2.hana.ondemand.com", "--account", "acc", "--strict"]) == 0
+    capsys.readouterr()
+    (work / "empty").mkdir()
+    assert main(["validate", "mtad.yaml", "-e", "empty"]) == 2
+    assert "empty: a folder without .mtaext files" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("token_url, names", [
+    ("https://oauthasservices-other.eu2.hana.ondemand.com/oauth2/api/v1/token",
+     "subaccount other, not --account acc"),
+    ("https://oauthasservices-acc.eu1.hana.ondemand.com/oauth2/api/v1/token",
+     "subaccount acc on eu1.hana.ondemand.com, not --host eu2.hana.ondemand.com"),
+    ("https://tokens.example.com/oauth2/api/v1/token",
+     "host tokens.example.com, not an oauthasservices-<subaccount> token endpoint"),
+    ("https://oauthasservices-acc.eu2.hana.ondemand.com/oauth2/api/v1/token", None),
+])
+def test_a_token_url_of_another_subaccount_or_host_is_a_warning(token_url, names):
+    source = WORDING.replace("          client-id: abc\n", f"          token-url: {token_url}\n")
+    tree, _ = load_text(source, "w.yaml")
+    found = {d.code: d for d in build(tree, parse(tree, "w.yaml"), "auto",
+                                      "eu2.hana.ondemand.com", "acc").warnings}
+    if names is None:
+        assert "P009" not in found
+    else:
+        assert found["P009"].message == (f'module "app", outbound connection "C": token-url '
+                                         f"{token_url} names {names}")
+        assert found["P009"].path == "modules[0].parameters.sfsf-outbound-connections[0]" \
+                                     ".token-url"
+
+
+def test_the_cockpit_is_sap_s_for_each_known_host_and_unknown_otherwise():
+    from mta_sfsf.expand.landscape import cockpit_url
+
+    assert cockpit_url("eu1.hana.ondemand.com") == "https://account.hana.ondemand.com/cockpit"
+    assert cockpit_url("hana.ondemand.com") == "https://account.hana.ondemand.com/cockpit"
+    assert cockpit_url("cn1.platform.sapcloud.cn") == \
+        "https://account.cn1.platform.sapcloud.cn/cockpit"
+    assert cockpit_url("neo.example.com") is None

@@ -290,7 +290,7 @@ def test_control_characters_in_a_hand_edited_plan_stay_escaped(capsys, tmp_path)
     for fmt in ("text", "github"):
         code, _, captured = verify(capsys, "--connection", "BenefitsOutboundConnection",
                                    plan=edited, ext=None, fmt=fmt)
-        assert code == 0
+        assert code == 4  # a SAML connection without integrations: nothing verifiable
         assert "\x1b" not in captured.out and "\u202e" not in captured.out
         outputs[fmt] = captured.out
     assert ("  not checkable BenefitsOutboundConnection/sfsf-x509-key  "
@@ -452,3 +452,51 @@ def test_the_start_hint_quotes_plan_values(capsys, tmp_path, sandbox, app, scrip
                                plan=edited(tmp_path, edit))
     assert verdicts["application/app; rm -rf ~"]["action"] == (
         "start it: neo start -a mysubaccount -b 'app; rm -rf ~' -h eu2.hana.ondemand.com")
+
+
+@pytest.fixture
+def deployer_plan(tmp_path, capsys):
+    """A plan of the sample in deployer mode: the deployer registers BenefitsEvents's client."""
+    out = tmp_path / "deployer"
+    assert main(["expand", str(ROOT / "sample-mta" / "mtad.yaml"), "-e", str(EXT), "-o",
+                 str(out), "--mode", "deployer", "--host", "eu2.hana.ondemand.com", "--account",
+                 "mysubaccount"]) == 0
+    capsys.readouterr()  # expand's findings are not verify's output
+    return out / "plan.json"
+
+
+def test_a_client_the_deployer_registered_is_not_checkable_with_the_way_forward(
+        capsys, sandbox, app, deployer_plan, monkeypatch):
+    monkeypatch.delenv(ENV_ID)
+    code, verdicts, captured = verify(capsys, "--token-url", sandbox.token_url, "--app-url",
+                                      app.url, plan=deployer_plan)
+    client = verdicts["BenefitsEvents/btp-oauth-client"]
+    assert client["verdict"] == "not checkable"
+    assert "SAP documents no way to read a generated secret" in client["reason"]
+    assert f"put the client's ID in {ENV_ID}" in client["action"]
+    assert "Security > OAuth > Clients" in client["action"] and ENV_SECRET in client["action"]
+    assert "failed" not in {v["verdict"] for v in verdicts.values()}
+    assert code == 0  # the integrations' endpoints were verified
+    # Values in the order of SAP's procedure, as the plan keeps them.
+    assert list(verdicts["BenefitsEvents/sfsf-outbound-oauth-config"]["values"]) == [
+        "Configuration Name", "OAuth Type", "Grant Type", "Client ID", "Client Secret",
+        "Token URL", "Token Method"]
+
+
+def test_with_the_deployer_client_s_id_and_secret_in_the_environment_it_is_checked(
+        capsys, sandbox, app, deployer_plan, monkeypatch):
+    monkeypatch.setenv(ENV_SECRET, "FAKE-not-a-real-secret-0000")
+    code, verdicts, _ = verify(capsys, "--token-url", sandbox.token_url, "--app-url", app.url,
+                               "--connection", "BenefitsEvents", plan=deployer_plan, ext=None)
+    assert verdicts["BenefitsEvents/btp-oauth-client"]["verdict"] == "verified"
+    assert code == 0
+
+
+def test_a_run_that_verified_nothing_exits_4(capsys, deployer_plan):
+    code, verdicts, captured = verify(capsys, "--connection", "BenefitsOutboundConnection",
+                                      plan=deployer_plan)
+    assert {v["verdict"] for v in verdicts.values()} == {"not checkable"}
+    assert code == 4
+    assert captured.err.endswith("0 verified, 0 failed, 4 not checkable\n"
+                                 "mta-sfsf: nothing was verified (exit 4): every step is not "
+                                 "checkable\n")
