@@ -247,8 +247,9 @@ def runbook_context(plan: dict, invocation: Optional[dict] = None) -> dict:
 
 
 def shell_command(*words: str) -> str:
-    """A command line with every word POSIX-quoted."""
-    return " ".join(shlex.quote(str(word)) for word in words)
+    """A command line with every word POSIX-quoted, on one line (it is printed in a code block,
+    which a line break could end)."""
+    return md_one_line(" ".join(shlex.quote(str(word)) for word in words))
 
 
 def _extension_args(extensions: List[str]) -> List[str]:

@@ -71,6 +71,7 @@ def test_values_inject_no_markdown_structure(mode):
                for h in headings), headings
     fences = [line for line in lines if line.startswith("```")]
     assert set(fences) == {"```sh", "```"}  # only the tool's own command blocks
+    assert fences == ["```sh", "```"] * (len(fences) // 2)
     assert not any(line.startswith(("- item", "<script", "rm -rf")) for line in lines)
     assert not any("\u2028" in line or "\r" in line for line in lines)
     assert "# Runbook: id\\`x\\` \\# h 1.0.0" in lines
@@ -150,3 +151,15 @@ def test_a_file_in_place_of_the_output_folder_is_named(outdir, named, tmp_path, 
     assert err.splitlines()[-1] == (f"mta-sfsf: error: cannot write {outdir}/mtad.yaml: {named} "
                                     "is not a folder")
     assert (work / "afile").read_text() == ""
+
+
+def test_a_line_break_in_a_value_cannot_end_a_command_block():
+    original = HOSTILE["integration"]
+    HOSTILE["integration"] = "I2\n```\n# Injected heading"
+    try:
+        lines = _runbook("runbook").splitlines()
+    finally:
+        HOSTILE["integration"] = original
+    fences = [line for line in lines if line.startswith("```")]
+    assert fences == ["```sh", "```"] * (len(fences) // 2) and fences
+    assert "# Injected heading" not in lines
