@@ -489,44 +489,76 @@ _REFERENCE = re.compile(r"~\{(?:([^{}/]+)/)?([^{}/]+)\}")
 def leftover_warnings(main: Any, deployable: Any, connections: List[Connection],
                       mode: str) -> List[Diagnostic]:
     """P008: a connection the deployer gets loses its client-secret reference; when nothing left
-    in the module's deployable form uses that property (or that requires entry), the deploy still
-    asks for a value nothing uses."""
-    from ..descriptor.yaml_io import value_loc
-
+    in the deployable form uses the empty property or parameter it named (or that requires
+    entry), the deploy still asks for a value nothing uses."""
     out: List[Diagnostic] = []
     for c in connections:
         secret = c.client_secret
         if performer(mode, c.type) != DEPLOYER or secret is None or not secret.locator or \
-                secret.locator[0] != "resources" or not secret.reference:
+                not secret.reference:
             continue
-        resource_name, prop = secret.locator[1]["name"], secret.locator[3]
-        module = _find(main, "modules", c.module)
-        left = _find(deployable, "modules", c.module)
-        resource = _find(main, "resources", resource_name)
-        if module is None or left is None or resource is None:
-            continue
-        used = {(m.group(1), m.group(2)) for m in _REFERENCE.finditer(json.dumps(left))}
-        properties = resource.get("properties") if isinstance(resource.get("properties"),
-                                                               dict) else {}
-        if (resource_name, prop) in used or (None, prop) in used:
-            continue
-        if properties.get(prop) not in (None, ""):
-            continue
-        unused = [f'the empty property "{prop}" of resource "{resource_name}"']
-        requires = [r for r in module.get("requires") or [] if isinstance(r, dict)
-                    and r.get("name") == resource_name]
-        others = {p for d, p in used if d == resource_name} | {
-            p for d, p in used if d is None and p in properties}
-        if requires and not others:
-            unused.append(f'the requires entry "{resource_name}" of {c.module_label}')
-        loc = value_loc(properties, prop) if hasattr(properties, "value_locs") else c.loc
-        index = next(i for i, r in enumerate(main["resources"]) if r is resource)
-        out.append(make("P008", loc, f"{c.label}: only its client-secret, removed for the Neo "
-                        f"deployer, used {' and '.join(unused)}: the deploy still asks for a "
-                        "secret nothing uses", ("resources", index, "properties", prop),
-                        hint=f"remove client-secret from the connection, then {' and '.join(unused)}"
-                        " (and the value from your extension descriptors)"))
+        found = _unused_property(main, deployable, c, secret.locator) \
+            if secret.locator[0] == "resources" else _unused_parameter(main, deployable, c,
+                                                                        secret.locator)
+        if found:
+            loc, path, unused = found
+            out.append(make("P008", loc, f"{c.label}: only its client-secret, removed for the "
+                            f"Neo deployer, used {' and '.join(unused)}: the deploy still asks "
+                            "for a secret nothing uses", path,
+                            hint=f"remove client-secret from the connection, then "
+                            f"{' and '.join(unused)} (and the value from your extension "
+                            "descriptors)"))
     return out
+
+
+def _unused_property(main: Any, deployable: Any, c: Connection, locator: list):
+    """(loc, path, what) for an empty resource property that nothing deployable refers to."""
+    resource_name, prop = locator[1]["name"], locator[3]
+    module = _find(main, "modules", c.module)
+    left = _find(deployable, "modules", c.module)
+    resource = _find(main, "resources", resource_name)
+    if module is None or left is None or resource is None:
+        return None
+    used = {(m.group(1), m.group(2)) for m in _REFERENCE.finditer(json.dumps(left))}
+    properties = resource.get("properties") if isinstance(resource.get("properties"),
+                                                           dict) else {}
+    if (resource_name, prop) in used or (None, prop) in used or \
+            properties.get(prop) not in (None, ""):
+        return None
+    unused = [f'the empty property "{prop}" of resource "{resource_name}"']
+    requires = [r for r in module.get("requires") or [] if isinstance(r, dict)
+                and r.get("name") == resource_name]
+    others = {p for d, p in used if d == resource_name} | {
+        p for d, p in used if d is None and p in properties}
+    if requires and not others:
+        unused.append(f'the requires entry "{resource_name}" of {c.module_label}')
+    index = next(i for i, r in enumerate(main["resources"]) if r is resource)
+    return (_written_at(properties, prop, c.loc), ("resources", index, "properties", prop),
+            unused)
+
+
+def _unused_parameter(main: Any, deployable: Any, c: Connection, locator: list):
+    """(loc, path, what) for an empty module or global parameter that nothing deployable names
+    with ``${...}``."""
+    name = locator[-1]
+    if locator[0] == "modules":
+        owner, scope = _find(main, "modules", c.module), _find(deployable, "modules", c.module)
+        path: tuple = ("modules", c.module_index, "parameters", name)
+        what = f'the empty parameter "{name}" of {c.module_label}'
+    else:
+        owner, scope, path = main, deployable, ("parameters", name)
+        what = f'the empty global parameter "{name}"'
+    parameters = owner.get("parameters") if isinstance(owner, dict) else None
+    if not isinstance(parameters, dict) or parameters.get(name) not in (None, "") or \
+            scope is None or "${" + name + "}" in json.dumps(scope):
+        return None
+    return _written_at(parameters, name, c.loc), path, [what]
+
+
+def _written_at(container: Any, key: str, default: Loc) -> Loc:
+    from ..descriptor.yaml_io import value_loc
+
+    return value_loc(container, key) if hasattr(container, "value_locs") else default
 
 
 def _find(data: Any, section: str, name: str) -> Optional[dict]:

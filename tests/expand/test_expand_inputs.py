@@ -196,3 +196,31 @@ def test_the_cockpit_is_sap_s_for_each_known_host_and_unknown_otherwise():
     assert cockpit_url("cn1.platform.sapcloud.cn") == \
         "https://account.cn1.platform.sapcloud.cn/cockpit"
     assert cockpit_url("neo.example.com") is None
+
+
+@pytest.mark.parametrize("case, mode, expected", [
+    ("client-credentials", "deployer",
+     'used the empty parameter "payroll-client-secret" of module "payroll-app"'),
+    ("sample", "deployer", 'used the empty property "client-secret" of resource '
+                           '"sfsf-credentials" and the requires entry "sfsf-credentials" of '
+                           'module "benefits-app"'),
+    ("sample", "auto", None),  # the runbook steps still use the secret
+    ("sample-still-used", "deployer", None),  # another key still refers to the property
+])
+def test_a_secret_only_the_removed_keys_used_is_reported(case, mode, expected, tmp_path,
+                                                         monkeypatch, capsys):
+    work = tmp_path / "work"
+    args = prepare(case.replace("-still-used", ""), work)
+    if case == "sample-still-used":
+        text = (work / "mtad.yaml").read_text()
+        (work / "mtad.yaml").write_text(text.replace(
+            "      role-provider: sfsf\n",
+            "      role-provider: sfsf\n      secret-copy: ~{sfsf-credentials/client-secret}\n"))
+    args = [a for a in args if a not in ("--mode", "runbook")]
+    code, out, err = run(args + ["-o", "out", "--mode", mode], work, monkeypatch, capsys)
+    assert code == 0, out + err
+    leftovers = [line for line in out.splitlines() if " P008: " in line]
+    if expected is None:
+        assert leftovers == []
+    else:
+        assert len(leftovers) == 1 and expected in leftovers[0]
