@@ -201,6 +201,12 @@ def _parse(table: dict, file: str, known: Callable[[str], bool], formats: Sequen
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise UsageError(f"{where('per-file-ignores')} must be a table of glob = [codes]")
+    for glob in per_file:
+        try:
+            matches(glob, "")
+        except re.error as exc:  # a set such as [z-a]
+            raise UsageError(f"{where('per-file-ignores')}: {glob!r} is not a glob ({exc})") \
+                from None
     per_file_ignores = tuple((glob, code_list(value, f"per-file-ignores.{glob!r}"))
                              for glob, value in per_file.items())
     strict = table.get("strict")

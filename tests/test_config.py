@@ -122,6 +122,7 @@ def test_strict_platform_and_format_defaults_and_the_command_line_wins(repo, cap
     ('per-file-ignores = ["N020"]\n', "per-file-ignores must be a table"),
     ('[per-file-ignores]\n"*.yaml" = ["X"]\n', "per-file-ignores.'*.yaml': unknown code 'X'"),
     ('ignore = [\n', "not valid TOML:"),
+    ('[per-file-ignores]\n"[z-a].yaml" = ["N020"]\n', "'[z-a].yaml' is not a glob (bad character"),
 ])
 def test_a_bad_configuration_is_one_line_naming_the_file_and_exit_2(repo, capsys, text, message):
     (repo / ".mta-sfsf.toml").write_text(text, encoding="utf-8")
@@ -185,3 +186,17 @@ def test_no_configuration_file_means_no_toml_parser(repo):
     run = subprocess.run([sys.executable, "-c", script], cwd=repo, env=env, capture_output=True,
                          text=True, timeout=60)
     assert run.stderr.endswith("True") and run.returncode == 0
+
+
+@pytest.mark.parametrize("pattern, path, expected", [
+    ("legacy/**", "legacy/a/b.yaml", True), ("legacy/**", "x/legacy/a.yaml", False),
+    ("legacy/", "legacy/x/mtad.yaml", True), ("*.mtaext", "a/b/c.mtaext", True),
+    ("deploy/*.yaml", "deploy/sub/m.yaml", False), ("**/mtad.yaml", "mtad.yaml", True),
+    ("**/mtad.yaml", "a/b/mtad.yaml", True), ("[!a]*.yaml", "b.yaml", True),
+    ("[!a]*.yaml", "a.yaml", False), ("./deploy/m?ad.yaml", "deploy/mtad.yaml", True),
+    ("a+b.yaml", "a+b.yaml", True), ("a+b.yaml", "aab.yaml", False),
+])
+def test_globs(pattern, path, expected):
+    from mta_sfsf.config import matches
+
+    assert matches(pattern, path) is expected
