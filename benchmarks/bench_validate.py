@@ -10,11 +10,12 @@ machine slows them alike), and a cell is the median of ``--repeat`` runs after o
 A cell is the process's CPU time (user + system): on a machine whose cores others share, wall
 time also counts the waits for a core, which is noise here. What is measured:
 
-- ``validate``: ``python -m mta_sfsf validate FILE -e EXT`` from start to finish;
+- ``validate``: ``mta-sfsf validate FILE -e EXT`` from start to finish (as the installed command
+  runs: pip's console script, from the checkout);
 - ``bare load``: ``python -c`` that imports ruamel.yaml and round-trip ``YAML().load``s the
   descriptor, which is what any Python tool reading the file pays at least;
-- ``expand``: ``python -m mta_sfsf expand FILE -e EXT -o DIR`` (its template cache warm, as from
-  the second run on);
+- ``expand``: ``mta-sfsf expand FILE -e EXT -o DIR`` (its template cache warm, as from the
+  second run on);
 - pre-commit style: one process validating 20 descriptors against 20 processes, one each;
 - positions: the memory the reader's tree of a 10,000-module descriptor takes beyond the same
   values as plain dicts and lists (tracemalloc, in a fresh process);
@@ -49,6 +50,8 @@ SAMPLE = ROOT / "sample-mta" / "mtad.yaml"
 SAMPLE_EXT = ROOT / "sample-mta" / "sample.mtaext"
 BARE_LOAD = ("import sys\nfrom ruamel.yaml import YAML\n"
              "with open(sys.argv[1], encoding='utf-8') as f:\n    YAML().load(f)\n")
+# What the installed ``mta-sfsf`` command runs (pip's console script), from the checkout.
+CONSOLE_SCRIPT = "import re, sys\nfrom mta_sfsf.cli import main\nsys.exit(main())\n"
 # In a fresh process with the checkout on the path: the reader's tree against plain values.
 POSITIONS = """\
 import gc, json, sys, tracemalloc
@@ -158,7 +161,7 @@ class Checkout:
         self.env["PYTHONPATH"] = str(root)
 
     def command(self, *args: str) -> List[str]:
-        return [sys.executable, "-m", "mta_sfsf", *args]
+        return [sys.executable, "-c", CONSOLE_SCRIPT, *args]
 
 
 def run_once(command: Sequence[str], cwd: Path, env: Dict[str, str]) -> Tuple[float, int]:
@@ -200,9 +203,15 @@ class Cell:
 
 
 def measure(cells: List[Cell], repeat: int) -> None:
-    """One untimed round, then ``repeat`` rounds of every cell in turn (fewer for long ones)."""
-    slowest = max(cell.run(timed=False) for cell in cells)
-    rounds = repeat if slowest < 5 else min(repeat, 3)
+    """``repeat`` rounds of every cell in turn, after one untimed round that warms caches; runs
+    over 5 s get 3 rounds, the first one counted."""
+    slowest = max(cell.run(timed=True) for cell in cells)
+    rounds = min(repeat, 3) - 1
+    if slowest < 5:
+        for cell in cells:
+            cell.times.clear()
+            cell.peaks.clear()
+        rounds = repeat
     for _ in range(rounds):
         for cell in cells:
             cell.run(timed=True)
