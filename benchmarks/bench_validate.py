@@ -98,7 +98,6 @@ def generate(modules: int) -> str:
             "      java-version: JRE 8",
             "      runtime: neo-javaee7-wp",
             "      runtime-version: '1'",
-            "      minimum-processes: 1",
         ]
         if i % 5 == 0:
             out += [
