@@ -4,6 +4,7 @@ the project's targets side by side.
 Run it from the repository root (no arguments needed; about three minutes):
 
     python benchmarks/bench_validate.py [--repeat N] [--before CHECKOUT] [--large]
+        [--instructions]
 
 Every command runs as a fresh process, alternately with the others of its row (so that a busy
 machine slows them alike), and a cell is the median of ``--repeat`` runs after one untimed run.
@@ -20,7 +21,9 @@ time also counts the waits for a core, which is noise here. What is measured:
 - positions: the memory the reader's tree of a 10,000-module descriptor takes beyond the same
   values as plain dicts and lists (tracemalloc, in a fresh process);
 - the scaling table: validate's time and peak memory (maximum resident set) by size; 30,000
-  modules with ``--large``.
+  modules with ``--large``;
+- with ``--instructions``, the sample's ratios again in instructions counted by valgrind, which
+  are the same on every run.
 
 ``--before CHECKOUT`` runs every mta-sfsf command also from another checkout (``git worktree add
 /tmp/before <commit>``), interleaved with this one's, and prints both. The generated descriptors
@@ -229,7 +232,40 @@ def ms(seconds: float) -> str:
 
 
 def verdict(ratio: float, target: float) -> str:
-    return f"{ratio:.2f}x ({'met' if ratio <= target else 'MISSED'})"
+    return f"{ratio:.3f}x ({'met' if ratio <= target else 'MISSED'})"
+
+
+def instructions(command: Sequence[str], cwd: Path, env: Dict[str, str]) -> int:
+    """Instructions one run executes (valgrind's callgrind): the same on every run, however
+    busy the machine."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                             *command], cwd=cwd, env=env, capture_output=True, text=True)
+    for line in result.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[-1])
+    raise SystemExit(f"valgrind gave no count for {' '.join(command)}: {result.stderr[-300:]}")
+
+
+def sample_instructions(checkouts: List[Checkout], work: Path) -> None:
+    """The sample's ratios in instructions, a repeatable check of the CPU-time ones."""
+    args = [str(SAMPLE), "-e", str(SAMPLE_EXT)]
+    bare = instructions([sys.executable, "-c", BARE_LOAD, str(SAMPLE)], ROOT, checkouts[0].env)
+    print("\nin instructions (callgrind, one run each; the template cache warm):\n")
+    print("| sample | " + " | ".join(c.name for c in checkouts) + " |")
+    print("|---|" + "---|" * len(checkouts))
+    rows: Dict[str, List[str]] = {"validate / bare load": [], "expand / validate": []}
+    for checkout in checkouts:
+        out = str(work / f"out-{checkout.name}")
+        expand = checkout.command("expand", *args, "-o", out, "--host", "eu2.hana.ondemand.com",
+                                  "--account", "bench")
+        run_once(expand, checkout.root, checkout.env)  # fills the cache
+        validate = instructions(checkout.command("validate", *args), checkout.root, checkout.env)
+        expanded = instructions(expand, checkout.root, checkout.env)
+        rows["validate / bare load"].append(f"{validate / bare:.3f}x ({validate / 1e6:,.0f}M "
+                                            f"/ {bare / 1e6:,.0f}M)")
+        rows["expand / validate"].append(f"{expanded / validate:.3f}x ({expanded / 1e6:,.0f}M)")
+    for name, cells in rows.items():
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -237,6 +273,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs per cell (median)")
     parser.add_argument("--before", type=Path, help="another checkout to measure alongside")
     parser.add_argument("--large", action="store_true", help="add 30,000 modules to the table")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the sample's instructions with valgrind")
     args = parser.parse_args(argv)
     checkouts = [Checkout("now", ROOT)]
     if args.before:
@@ -326,6 +364,8 @@ def report(args, checkouts: List[Checkout], work: Path) -> int:
         for m in memory.values()) + " | half of before |")
     for checkout in checkouts:
         print(f"\n{checkout.name}: " + "; ".join(lines[checkout.name]))
+    if args.instructions:
+        sample_instructions(checkouts, work)
 
     sizes = [10, 100, 1000, 3000, 10000] + ([30000] if args.large else [])
     print("\nvalidate by size (CPU time; peak resident memory):\n")
