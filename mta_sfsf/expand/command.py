@@ -25,7 +25,7 @@ from ..descriptor.load import (MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor
 from ..config import Settings, settings
 from ..diagnostics import declared, exit_code
 from ..errors import MtaSfsfError, OutputError, UsageError
-from .plan import MODES, OPERATOR, Plan, build, leftover_warnings, performer
+from .plan import MODES, OPERATOR, Plan, build, leftover_warnings, performer, sensitive_values
 from ..report import FORMATS, default_format, reporter
 from ..rules import findings
 from ..rules.suppress import Silencer
@@ -153,8 +153,11 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     plan.warnings.extend(leftover_warnings(main.data, edit.removed(plain(main.data), paths),
                                            connections, options.mode))
     warnings, more = silencer.apply(plan.warnings)
-    diagnostics = sorted(set(diagnostics) | set(warnings))
+    diagnostics = sorted(set(diagnostics) | set(warnings) | set(sensitive_values(plan)))
     _report(options, chosen, descriptor, diagnostics, files, out, err, suppressed + more)
+    if exit_code(diagnostics, strict=False):
+        err.write("mta-sfsf: nothing written: fix the errors first\n")
+        return 1
     if exit_code(diagnostics, chosen.strict):
         err.write("mta-sfsf: nothing written: warnings fail with --strict\n")
         return 1

@@ -39,6 +39,8 @@ CODES = declare({
                         "the deployer used: the deploy still asks for a secret nothing uses"),
     "P009": ("warning", "a token-url that names another subaccount or host than --account and "
                         "--host"),
+    "P010": ("error", "a value tagged !sensitive that plan.json and RUNBOOK.md would show in the "
+                      "clear"),
 })
 
 MODES = ("auto", "deployer", "runbook")
@@ -140,6 +142,39 @@ class Plan:
         # Keys in a fixed order, not sorted: fields follow SAP's procedure and Configure Fields
         # the descriptor, as a person reads them.
         return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def sensitive_values(plan: Plan) -> List[Diagnostic]:
+    """P010 for each ``!sensitive`` value the plan (and so the runbook, which renders the plan)
+    would show: a tagged value is a secret, and no generated file carries a secret. Not silenced
+    by configuration or comments, as a secret's secrecy is not a matter of taste."""
+    from ..descriptor.yaml_io import SENSITIVE_PLACES
+
+    if not SENSITIVE_PLACES:
+        return []
+    shown: List[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            shown.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(plan.as_dict())
+    found = []
+    for (file, line, column), secret in SENSITIVE_PLACES.items():
+        # A short value is compared whole: "on" inside other words is no disclosure.
+        if any(text == secret or (len(secret) >= 4 and secret in text) for text in shown):
+            found.append(make("P010", Loc(file, line, column),
+                              "a value tagged !sensitive would be written in the clear to "
+                              "plan.json and RUNBOOK.md, which show this key's value",
+                              hint="keep sensitive values out of the keys the plan shows (names, "
+                                   "URLs, fields), or drop the tag if the value is not a secret"))
+    return found
 
 
 def _scalar_text_at(data: Any, key: str) -> Optional[str]:

@@ -43,3 +43,24 @@ def test_planted_secret_appears_nowhere(case, extra, tmp_path, monkeypatch, caps
     _assert_absent(err.encode(), "stderr")
     for path in (work / "out").rglob("*") if (work / "out").exists() else []:
         _assert_absent(path.read_bytes(), str(path))
+
+
+@pytest.mark.parametrize("key", ["client-name", "name"])
+def test_a_sensitive_value_is_never_written_to_the_plan_or_runbook(key, tmp_path, capsys):
+    from conftest import SAMPLE, run_cli
+
+    text = (SAMPLE / "mtad.yaml").read_text(encoding="utf-8")
+    original = {"client-name": "client-name: benefitsEventsClient",
+                "name": "name: BenefitsEvents"}[key]
+    assert original in text
+    (tmp_path / "mtad.yaml").write_text(
+        text.replace(original, f"{key}: !sensitive Zq7SensitiveName", 1), encoding="utf-8")
+    (tmp_path / "sample.mtaext").write_text(
+        (SAMPLE / "sample.mtaext").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run_cli(capsys, "expand", str(tmp_path / "mtad.yaml"), "-e",
+                             str(tmp_path / "sample.mtaext"), "-o", str(tmp_path / "out"),
+                             "--host", "eu2.hana.ondemand.com", "--account", "acc")
+    assert code == 1
+    assert "P010" in out and "Zq7SensitiveName" not in out + err
+    assert ":25:" in out or ":27:" in out  # at the tagged value
+    assert not (tmp_path / "out").exists()  # nothing written
