@@ -54,8 +54,8 @@ class _Quiet(BaseHTTPRequestHandler):
         pass
 
     def send(self, status: int, body: bytes = b"",
-             headers: Optional[Dict[str, str]] = None) -> None:
-        self.send_response(status)
+             headers: Optional[Dict[str, str]] = None, reason: Optional[str] = None) -> None:
+        self.send_response(status, reason)
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
@@ -180,14 +180,17 @@ class _ScriptHandler(_Quiet):
         if "headers_from" in step:  # headers computed from the request, e.g. an echo
             headers = step["headers_from"](self)
         status = step.get("status", 200)
-        self.send(status(self) if callable(status) else status, payload, headers)
+        reason = step.get("reason")
+        self.send(status(self) if callable(status) else status, payload, headers,
+                  reason(self) if callable(reason) else reason)
 
     do_GET = do_POST = _any
 
 
 class ScriptedServer(_Server):
     """Answers each request with the next step of ``script`` (the last one repeats): a dict with
-    ``status`` (or a function of the request handler), ``headers`` (or ``headers_from``, a
+    ``status`` (or a function of the request handler), ``reason`` (the status line's words, or
+    a function of the handler), ``headers`` (or ``headers_from``, a
     function of the handler), ``body`` (or a function of the handler), or ``action``: ``hang``,
     ``reset``, ``endless`` or ``trickle``."""
 

@@ -71,3 +71,22 @@ def test_redaction_while_other_threads_remember_values(monkeypatch):
         stop.set()
         worker.join()
     assert redact("x token-00000001-value") == "x (sensitive)"
+
+
+def test_text_resembling_a_secret_in_any_encoding(monkeypatch):
+    from urllib.parse import quote
+
+    from mta_sfsf import secrets
+
+    monkeypatch.setattr(secrets, "_VALUES", set())
+    secrets.remember_basic("some-client", "Q7x/Lp+9zW=kR2")
+    secret = "Q7x/Lp+9zW=kR2"
+    for echo in (secret, quote(f"some-client:{secret}"), secret.lower(), "Q7x Lp 9zW",
+                 base64.b64encode(b"some-client:" + secret.encode()).decode()[8:],
+                 base64.b64encode(b"??" + secret.encode()).decode(), secret.encode().hex(),
+                 "".join(f"&#{ord(c)};" for c in secret), "\\u0051\\u0037x/Lp+9z"):
+        assert secrets.resembles_secret(f"bad credentials: {echo}"), echo
+    for prose in ("Bad client credentials", "invalid_client", "some-client is unknown",
+                  "HTTP 401 Unauthorized", "Q7x"):
+        assert not secrets.resembles_secret(prose), prose
+    assert secrets.is_known(secret) and not secrets.is_known("some-client")

@@ -26,7 +26,7 @@ from requests.structures import CaseInsensitiveDict
 from .. import __version__
 from ..errors import UsageError
 from ..report import one_line
-from ..secrets import Secret, redact, remember, remember_basic
+from ..secrets import Secret, redact, remember, remember_basic, resembles_secret
 from ..urls import url_problem
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -37,6 +37,7 @@ RETRY_AFTER_CAP = 30.0  # a server may ask for more; a CLI user should not wait 
 MAX_TIMEOUT = 600.0
 MAX_BODY_BYTES = 64 * 1024  # a token, an error or a state fits many times; more is not read
 EXCERPT_CHARS = 200
+WITHHELD = "(withheld: it resembles a secret)"
 # Token-like values an OAuth answer may hold, whatever its status: remembered for redaction.
 TOKEN_KEYS = ("access_token", "refresh_token", "id_token")
 
@@ -80,16 +81,31 @@ class Answer:
             return None
 
     def excerpt(self, limit: int = EXCERPT_CHARS) -> str:
-        """The body on one line, shortened, without control characters (a server's escape
-        sequences must not reach the user's terminal)."""
-        flat = one_line(" ".join(self.text.split()))
-        return flat if len(flat) <= limit and not self.truncated else flat[:limit] + "..."
+        """The body as ``server_text`` shows it."""
+        return server_text(self.body, limit, self.truncated)
 
     @property
     def location(self) -> str:
-        """The ``Location`` header for a message: redacted, printable, shortened; "?" if none."""
-        value = one_line(self.headers.get("Location") or "?")
-        return value if len(value) <= EXCERPT_CHARS else value[:EXCERPT_CHARS] + "..."
+        """The ``Location`` header as ``server_text`` shows it; "?" if none."""
+        return server_text(self.raw_headers.get("Location")
+                           or CaseInsensitiveDict(self.raw_headers).get("Location") or "?")
+
+    @property
+    def shown_reason(self) -> str:
+        """The status line's words as ``server_text`` shows them."""
+        return server_text(self.reason, 60)
+
+
+def server_text(text: str, limit: int = EXCERPT_CHARS, more: bool = False) -> str:
+    """Text a server sent, as it may be printed: on one line, shortened to ``limit``, without
+    control characters (a server's escape sequences must not reach the user's terminal), known
+    secrets redacted; and withheld entirely when it resembles a secret in any encoding (a
+    server may echo the credentials it was sent, encoded in ways no list of forms foresees)."""
+    flat = " ".join(str(text).split())
+    cut = flat[:limit]
+    if resembles_secret(cut):
+        return WITHHELD
+    return one_line(redact(cut)) + ("..." if more or len(flat) > limit else "")
 
 
 @dataclass
@@ -145,7 +161,12 @@ def retry_after_seconds(value: Optional[str], now: Optional[float] = None) -> Op
 
 
 def _reason_of(exc: BaseException) -> str:
-    """The human part of a requests/urllib3 exception, without pool and object names."""
+    """The human part of a requests/urllib3 exception, without pool and object names (a
+    certificate's names or a malformed status line come from the server: ``server_text``)."""
+    return server_text(_reason_words(exc), EXCERPT_CHARS)
+
+
+def _reason_words(exc: BaseException) -> str:
     text = str(exc)
     match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
     if match:
@@ -187,6 +208,26 @@ def _decode(data: bytes, encoding: Optional[str]) -> str:
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
+
+
+def basic_authorization(client_id: str, secret: Secret) -> str:
+    """The HTTP Basic ``Authorization`` value, UTF-8 encoded as RFC 7617 says (section 2.1,
+    ``charset="UTF-8"``); a UsageError for what Basic cannot carry: a ``:`` in the client ID,
+    control characters, a lone surrogate."""
+    value = secret.reveal()
+    if ":" in client_id:
+        raise UsageError(f"client ID {client_id!r} contains ':', which HTTP Basic "
+                         "authentication cannot carry in a user name (RFC 7617)")
+    for what, text in (("client ID", client_id), ("client secret", value)):
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise UsageError(f"the {what} contains control characters, which HTTP Basic "
+                             "authentication cannot carry (RFC 7617); check the value")
+    try:
+        pair = f"{client_id}:{value}".encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("the client ID or secret is not valid Unicode text (a lone surrogate); "
+                         "check the value") from None
+    return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 def where(url: str) -> str:
@@ -324,16 +365,18 @@ class Client:
                     grant_in_query: bool = False) -> TokenOutcome:
         """OAuth 2.0 client credentials with the ID and secret in an HTTP Basic header (Neo's
         OAuth service accepts no other form). Repeating a token request is harmless: retried."""
+        header = basic_authorization(client_id, secret)
         remember_basic(client_id, secret.reveal())
         # The header value itself, so that its URL-encoded forms (a Location echoing it) are
         # known too.
-        remember(base64.b64encode(f"{client_id}:{secret.reveal()}".encode()).decode())
+        remember(header.split(" ", 1)[1])
         if grant_in_query:  # the platform API token endpoint: grant type in the query string
             kwargs: Dict[str, Any] = {"params": {"grant_type": "client_credentials"}}
         else:
             kwargs = {"data": {"grant_type": "client_credentials"}}
-        answer = self.request("POST", token_url, retry=True, auth=(client_id, secret.reveal()),
-                              headers={"Accept": "application/json"}, **kwargs)
+        answer = self.request("POST", token_url, retry=True,
+                              headers={"Accept": "application/json", "Authorization": header},
+                              **kwargs)
         try:
             body = json.loads(answer.body)
         except ValueError:
@@ -347,12 +390,12 @@ class Client:
             expires = body.get("expires_in")
             expires_in = int(expires) if isinstance(expires, (int, float)) or (
                 isinstance(expires, str) and expires.isdigit()) else None
-            token_type = one_line(str(body.get("token_type") or "Bearer"))[:40]
+            token_type = server_text(str(body.get("token_type") or "Bearer"), 40)
             return TokenOutcome(answer, Secret(token), token_type, expires_in)
         error = body.get("error")
         description = body.get("error_description")
-        return TokenOutcome(answer, error=one_line(error)[:80] if isinstance(error, str) else "",
-                            description=one_line(redact(description))[:200]
+        return TokenOutcome(answer, error=server_text(error, 80) if isinstance(error, str) else "",
+                            description=server_text(description, 200)
                             if isinstance(description, str) else "")
 
     def cached_token(self, token_url: str, client_id: str, secret: Secret,

@@ -124,7 +124,7 @@ def _deliver(client: Client, creds: Credentials, conn: PlanConnection, url: str,
         if not 200 <= answer.status < 300:
             failures += 1
         excerpt = answer.excerpt()
-        say(f"event {number}/{count}: POST {url} -> {answer.status} {answer.reason} in "
+        say(f"event {number}/{count}: POST {url} -> {answer.status} {answer.shown_reason} in "
             f"{answer.elapsed_ms:.0f} ms" + (f": {excerpt}" if excerpt else ""))
     if failures:
         say(f"{failures} of {count} event(s) not accepted (events are never retried)")

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from . import planfile
 from .credentials import client_id_source, credentials, extension_data, token_failure
 from .events import post_event, read_payload, rest_url, sample_event
-from .http import Client, TransportError, checked_timeout, checked_url
+from .http import Client, TransportError, checked_timeout, checked_url, server_text
 from ..expand.landscape import is_known_host
 from .planfile import LoadedPlan, PlanConnection, PlanIntegration
 from ..secrets import Secret, env_name, redact
@@ -258,7 +258,8 @@ class Verifier:
         if answer.status == 200 and state == "STARTED":
             return self._verdict(step, VERIFIED, f"application {application!r} is STARTED")
         if answer.status == 200:
-            return self._verdict(step, FAILED, f"application {application!r} is {state}",
+            return self._verdict(step, FAILED, f"application {application!r} is "
+                                 f"{server_text(str(state), 40)}",
                                  "start it: neo start -a " + " ".join(
                                      (shlex.quote(self.plan.account), "-b",
                                       shlex.quote(application), "-h", shlex.quote(host))))

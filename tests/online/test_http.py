@@ -14,7 +14,8 @@ import requests
 
 from mta_sfsf import __version__
 from mta_sfsf.online.http import (BACKOFF_CAP, EXCERPT_CHARS, MAX_ATTEMPTS, MAX_BODY_BYTES,
-                           RETRY_AFTER_CAP, Client, TransportError, retry_after_seconds)
+                           RETRY_AFTER_CAP, WITHHELD, Client, TransportError,
+                                  retry_after_seconds)
 from mta_sfsf.secrets import Secret
 from servers import scripted  # noqa: F401  (fixture)
 
@@ -220,7 +221,7 @@ def test_a_token_in_an_error_body_is_redacted(scripted, client):
         "error_description": f"issued {leaked} but could not store it"}}])
     outcome = client.fetch_token(server.url, "id", Secret("secret-500-body"))
     assert not outcome.ok
-    assert outcome.description == "issued (sensitive) but could not store it"
+    assert outcome.description == WITHHELD  # it holds a token: withheld, not partly shown
     assert leaked not in outcome.answer.text + outcome.answer.excerpt()
 
 
@@ -312,3 +313,30 @@ def test_503_honours_a_retry_after_date_and_caps_a_long_one(scripted, sleeps, mo
         outcome = c.fetch_token(server.url, "id", Secret("secret-dates"))
     assert outcome.ok and outcome.answer.attempts == 3
     assert [call.args[0] for call in sleeps.call_args_list] == [5.0, RETRY_AFTER_CAP]
+
+
+# ------------------------------------------------------------------ HTTP Basic (RFC 7617)
+
+@pytest.mark.parametrize("client_id, secret", [("client-é", "gehéim-Wört"),
+                                               ("客户", "密码-秘密-пароль")])
+def test_basic_credentials_are_utf8_as_rfc_7617_says(scripted, client, client_id, secret):
+    server = scripted([{"body": TOKEN}])
+    assert client.fetch_token(server.url, client_id, Secret(secret)).ok
+    sent = server.requests[0]["headers"]["Authorization"]
+    assert sent == "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+
+
+@pytest.mark.parametrize("client_id, secret, words", [
+    ("id:with-colon", "s3cret-value", "contains ':'"),
+    ("client", "line\nbreak-secret", "control characters"),
+    ("client", "lone-\udc80-surrogate", "not valid Unicode"),
+])
+def test_what_basic_cannot_carry_is_refused_before_sending(scripted, client, client_id, secret,
+                                                           words):
+    from mta_sfsf.errors import UsageError
+
+    server = scripted([{"body": TOKEN}])
+    with pytest.raises(UsageError) as caught:
+        client.fetch_token(server.url, client_id, Secret(secret))
+    assert words in str(caught.value) and secret not in str(caught.value)
+    assert server.requests == []
