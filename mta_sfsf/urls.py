@@ -7,8 +7,11 @@ from typing import Optional
 
 
 def is_loopback(host: str) -> bool:
+    """A literal loopback address (127.0.0.0/8, ::1) or exactly ``localhost``, which the online
+    commands connect to as 127.0.0.1 without asking DNS. Not ``*.localhost``: a resolver with a
+    search domain (or a cluster's ``ndots``) may send such a name to a real host."""
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     import ipaddress  # imported when a URL is checked, not on every validate's start-up
 

@@ -14,26 +14,31 @@ import email.utils
 import json
 import random
 import re
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 import urllib3
+import urllib3.connection
 from requests.structures import CaseInsensitiveDict
 
 from .. import __version__
 from ..errors import UsageError
 from ..report import one_line
 from ..secrets import Secret, redact, remember, remember_basic, resembles_secret
-from ..urls import url_problem
+from ..urls import is_loopback, url_problem
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 4
 BACKOFF_BASE = 0.5  # seconds; doubled per attempt, then jittered
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 30.0  # a server may ask for more; a CLI user should not wait for it
+WAIT_BUDGET = 30.0  # all waits between the attempts of one request together
 MAX_TIMEOUT = 600.0
 MAX_BODY_BYTES = 64 * 1024  # a token, an error or a state fits many times; more is not read
 EXCERPT_CHARS = 200
@@ -64,7 +69,8 @@ class Answer:
     body: str = field(repr=False)
     elapsed_ms: float
     attempts: int = 1
-    truncated: bool = False  # the server sent more than MAX_BODY_BYTES
+    truncated: bool = False  # more than MAX_BODY_BYTES, or not all of it within the timeout
+    note: str = ""  # why a retryable answer was not retried (a Retry-After past the budget)
 
     @property
     def text(self) -> str:
@@ -142,14 +148,15 @@ def checked_url(value: Optional[str], option: str) -> Optional[str]:
     return value
 
 
-def retry_after_seconds(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+def retry_after_seconds(value: Optional[str], now: Optional[float] = None,
+                        cap: float = RETRY_AFTER_CAP) -> Optional[float]:
     """``Retry-After`` as seconds to wait (delta seconds or an HTTP date), capped; None if absent
     or unreadable."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return min(float(value), RETRY_AFTER_CAP)
+        return min(float(value), cap)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -157,7 +164,7 @@ def retry_after_seconds(value: Optional[str], now: Optional[float] = None) -> Op
     if when is None:
         return None
     now = time.time() if now is None else now
-    return max(0.0, min(when.timestamp() - now, RETRY_AFTER_CAP))
+    return max(0.0, min(when.timestamp() - now, cap))
 
 
 def _reason_of(exc: BaseException) -> str:
@@ -210,6 +217,21 @@ def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
 
 
+MAX_LIFETIME = 10 ** 8  # seconds (three years); a longer "expires_in" is not believed
+
+
+def token_lifetime(value: Any) -> Optional[int]:
+    """``expires_in`` as whole seconds, or None for anything that is not a plausible lifetime:
+    not a number, a bool, NaN, infinite (``1e999`` in JSON), negative or absurdly large."""
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or not 0 <= value <= MAX_LIFETIME:  # NaN, or out of range (inf too)
+        return None
+    return int(value)
+
+
 def basic_authorization(client_id: str, secret: Secret) -> str:
     """The HTTP Basic ``Authorization`` value, UTF-8 encoded as RFC 7617 says (section 2.1,
     ``charset="UTF-8"``); a UsageError for what Basic cannot carry: a ``:`` in the client ID,
@@ -236,8 +258,107 @@ def where(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# The exchange the current thread is making; its connections attach their socket to it.
+_EXCHANGE = threading.local()
+
+
+class _Watchdog:
+    """One exchange's deadline: when it passes, the socket is shut down, which ends any read
+    blocked on it. A socket timeout alone bounds each read, not the exchange: a server that
+    sends its headers one byte a second would never time out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sock: Optional[socket.socket] = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Watchdog":
+        _EXCHANGE.watchdog = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _EXCHANGE.watchdog = None
+
+    def attach(self, sock: Optional[socket.socket]) -> None:
+        with self._lock:
+            self._sock = sock
+            if self.expired:
+                self._shut()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _Watched:
+    """A connection that attaches its socket to the current exchange's watchdog, and connects to
+    ``localhost`` as 127.0.0.1 without a DNS lookup (``urls.is_loopback``)."""
+
+    def _new_conn(self) -> socket.socket:
+        if self.host.lower() != "localhost":  # type: ignore[attr-defined]
+            return super()._new_conn()  # type: ignore[misc]
+        named = self._dns_host  # type: ignore[has-type]
+        self._dns_host = "127.0.0.1"
+        try:
+            return super()._new_conn()  # type: ignore[misc]
+        finally:
+            self._dns_host = named
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        watchdog = getattr(_EXCHANGE, "watchdog", None)
+        if watchdog is not None:
+            watchdog.attach(self.sock)  # type: ignore[attr-defined]
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Adapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with watched connections, direct and through a proxy."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        return manager
+
+
 class Client:
-    """One Session for one run. ``sleep``, ``clock`` and ``jitter`` are seams for tests."""
+    """One Session for one run. ``sleep``, ``clock`` and ``jitter`` are seams for tests.
+
+    ``timeout`` bounds each exchange as a whole: connecting, the headers and the body. A request
+    that may be retried is tried at most MAX_ATTEMPTS times, and all waits between its attempts
+    together stay within WAIT_BUDGET; so it ends within MAX_ATTEMPTS x timeout + WAIT_BUDGET."""
 
     def __init__(self, timeout: float = 10.0, sleep: Optional[Callable[[float], None]] = None,
                  clock: Optional[Callable[[], float]] = None,
@@ -249,6 +370,8 @@ class Client:
         self.clock = clock or time.monotonic
         self.jitter = jitter or random.random
         self.session = requests.Session()
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, _Adapter())
         # trust_env (the default) brings proxies and REQUESTS_CA_BUNDLE from the environment;
         # session.verify stays True.
         self.session.headers["User-Agent"] = f"mta-sfsf/{__version__}"
@@ -266,36 +389,49 @@ class Client:
         self.close()
 
     def _backoff(self, attempt: int, answer: Optional[requests.Response]) -> float:
+        """Seconds to wait before the next attempt: the server's Retry-After (uncapped here:
+        the caller does not wait past its budget), else capped, jittered exponential backoff."""
         if answer is not None:
-            wait = retry_after_seconds(answer.headers.get("Retry-After"))
+            wait = retry_after_seconds(answer.headers.get("Retry-After"), cap=float("inf"))
             if wait is not None:
                 return wait
         return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt) * (0.5 + self.jitter() / 2)
 
     def request(self, method: str, url: str, *, retry: bool, **kwargs: Any) -> Answer:
         """Send one request; when ``retry`` (only for requests that are harmless to repeat),
-        retry 429/502/503/504 and connection failures with capped, jittered backoff."""
+        retry 429/502/503/504 and connection failures with capped, jittered backoff, within
+        the wait budget."""
         # An explicit no-op auth keeps requests from adding .netrc credentials: "refuses an
         # event without a token" must really be sent without one.
         kwargs.setdefault("auth", _no_auth)
         attempts = MAX_ATTEMPTS if retry else 1
+        waited = 0.0
         for attempt in range(attempts):
             started = self.clock()
+            note = ""
             try:
-                response = self._send(requests.Request(method, url, **kwargs))
-                if retry and response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
-                    wait = self._backoff(attempt, response)
-                    response.close()
-                    self.sleep(wait)
-                    continue
-                with response:
-                    body, truncated = self._read_body(response)
+                with _Watchdog(self.timeout[1]) as watchdog:
+                    response = self._send(requests.Request(method, url, **kwargs))
+                    if retry and response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
+                        wait = self._backoff(attempt, response)
+                        if wait <= min(RETRY_AFTER_CAP, WAIT_BUDGET - waited):
+                            response.close()
+                            self.sleep(wait)
+                            waited += wait
+                            continue
+                        note = (f"asked to retry after {wait:g} s, more than mta-sfsf waits "
+                                f"({WAIT_BUDGET:g} s in all); not retried")
+                    with response:
+                        body, truncated = self._read_body(response, watchdog)
             except requests.exceptions.RequestException as exc:
-                error = self._transport_error(exc, url, method)
-                if retry and attempt + 1 < attempts and not isinstance(
-                        exc, (requests.exceptions.SSLError, requests.exceptions.InvalidURL,
-                              requests.exceptions.MissingSchema)):
-                    self.sleep(self._backoff(attempt, None))
+                error = self._transport_error(exc, url, method, watchdog.expired)
+                wait = self._backoff(attempt, None)
+                if retry and attempt + 1 < attempts and wait <= WAIT_BUDGET - waited \
+                        and not isinstance(exc, (requests.exceptions.SSLError,
+                                                 requests.exceptions.InvalidURL,
+                                                 requests.exceptions.MissingSchema)):
+                    self.sleep(wait)
+                    waited += wait
                     continue
                 if attempt:
                     error = TransportError(f"{error.message} (after {attempt + 1} attempts)",
@@ -303,45 +439,52 @@ class Client:
                 raise error from None
             elapsed = (self.clock() - started) * 1000.0
             return Answer(response.status_code, response.reason or "", dict(response.headers),
-                          body, elapsed, attempt + 1, truncated)
+                          body, elapsed, attempt + 1, truncated, note)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, request: requests.Request) -> requests.Response:
         """Exactly one request, its body not yet read. The transport adapter is called directly:
         ``Session.send`` would follow a redirect, or, told not to, read the redirect's whole
         body into memory (unbounded). The environment still applies: proxies, NO_PROXY and
-        REQUESTS_CA_BUNDLE, through ``merge_environment_settings``."""
+        REQUESTS_CA_BUNDLE, through ``merge_environment_settings``; but never a proxy for a
+        loopback address (plain http:// there would hand the secret to the proxy)."""
         prepared = self.session.prepare_request(request)
         # verify=True: never off; a private CA comes from REQUESTS_CA_BUNDLE.
         settings = self.session.merge_environment_settings(prepared.url, {}, True, True, None)
+        proxies = settings["proxies"]
+        if is_loopback(urlsplit(prepared.url or "").hostname or ""):
+            proxies = {}
         adapter = self.session.get_adapter(prepared.url or "")
         return adapter.send(prepared, stream=True, timeout=self.timeout,
-                            verify=settings["verify"], cert=settings["cert"],
-                            proxies=settings["proxies"])
+                            verify=settings["verify"], cert=settings["cert"], proxies=proxies)
 
-    def _read_body(self, response: requests.Response) -> Tuple[str, bool]:
+    def _read_body(self, response: requests.Response, watchdog: _Watchdog) -> Tuple[str, bool]:
         """At most MAX_BODY_BYTES of the body, decoded; and whether there was more. A server
-        that streams without end is cut off at the cap, one that trickles after one read
-        timeout's worth of seconds: neither is waited for."""
+        that streams without end is cut off at the cap, one that trickles at the exchange's
+        deadline: neither is waited for."""
         chunks: List[bytes] = []
         size = 0
-        deadline = self.clock() + self.timeout[1]
-        for chunk in _arriving(response):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size >= MAX_BODY_BYTES or self.clock() > deadline:
-                break
-        else:
-            return _decode(b"".join(chunks), response.encoding), False
+        try:
+            for chunk in _arriving(response):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= MAX_BODY_BYTES or watchdog.expired:
+                    break
+            else:
+                if not watchdog.expired:
+                    return _decode(b"".join(chunks), response.encoding), False
+        except requests.exceptions.RequestException:
+            if not watchdog.expired:
+                raise
         return _decode(b"".join(chunks)[:MAX_BODY_BYTES], response.encoding), True
 
     def _transport_error(self, exc: requests.exceptions.RequestException, url: str,
-                         method: str) -> TransportError:
+                         method: str, expired: bool = False) -> TransportError:
         place = where(url)
         connect, read = self.timeout
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return TransportError(f"could not connect to {place} within {connect:g} s", False)
-        if isinstance(exc, requests.exceptions.ReadTimeout):
+        if expired or isinstance(exc, requests.exceptions.ReadTimeout):
             return TransportError(f"{place} accepted the connection but sent no answer within "
                                   f"{read:g} s", True)
         if isinstance(exc, requests.exceptions.SSLError):
@@ -387,9 +530,7 @@ class Client:
                 remember(body[key])
         token = body.get("access_token")
         if 200 <= answer.status < 300 and isinstance(token, str) and token:
-            expires = body.get("expires_in")
-            expires_in = int(expires) if isinstance(expires, (int, float)) or (
-                isinstance(expires, str) and expires.isdigit()) else None
+            expires_in = token_lifetime(body.get("expires_in"))
             token_type = server_text(str(body.get("token_type") or "Bearer"), 40)
             return TokenOutcome(answer, Secret(token), token_type, expires_in)
         error = body.get("error")

@@ -24,6 +24,10 @@ MAX_BYTES = 10 * 1024 * 1024
 # reviewed less carefully than code: "env": "GITHUB_TOKEN" must not make verify send that token.
 ENV_PATTERN = r"^MTA_SFSF_(CLIENT_ID|CLIENT_SECRET)_[A-Z0-9_]+$"
 _ENV = re.compile(ENV_PATTERN)
+# ... and each kind of value only from its own kind of variable: a client ID from a secret's
+# variable would be printed as "Client ID: ..." and sent as the Basic user name.
+_ID_ENV = re.compile(r"^MTA_SFSF_CLIENT_ID_[A-Z0-9_]+$")
+_SECRET_ENV = re.compile(r"^MTA_SFSF_CLIENT_SECRET_[A-Z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -244,6 +248,25 @@ class _Reader:
                  "MTA_SFSF_CLIENT_ID_<CONNECTION> or MTA_SFSF_CLIENT_SECRET_<CONNECTION> "
                  "(upper-case letters, digits and _, as expand writes them)")
 
+    def own_variables(self, conn: "PlanConnection", where: str) -> None:
+        """A client ID comes only from a value, or from a ``MTA_SFSF_CLIENT_ID_...`` variable;
+        a client secret only from a ``MTA_SFSF_CLIENT_SECRET_...`` variable or a locator."""
+        client_id = conn.client_id
+        if isinstance(client_id, PlanSecret):
+            raise InputError(f"{self.path}: {where}: the client ID is written as a secret; a "
+                             "client ID may come only from MTA_SFSF_CLIENT_ID_<CONNECTION> or "
+                             "a value in the plan")
+        env = client_id.env if isinstance(client_id, Placeholder) else ""
+        _require(not env or _ID_ENV.fullmatch(env) is not None, self.path,
+                 f"{where}: the client ID names the variable {env!r}; a client ID may come only "
+                 "from MTA_SFSF_CLIENT_ID_<CONNECTION>")
+        secret = conn.client_secret
+        env = (secret.ref.get("env") if isinstance(secret, PlanSecret) else
+               secret.env if isinstance(secret, Placeholder) else "") or ""
+        _require(not env or _SECRET_ENV.fullmatch(env) is not None, self.path,
+                 f"{where}: the client secret names the variable {env!r}; a client secret may "
+                 "come only from MTA_SFSF_CLIENT_SECRET_<CONNECTION>")
+
     def label(self, step: Optional[Dict[str, Any]], label: str) -> Optional[FieldValue]:
         if step is None:
             return None
@@ -292,6 +315,7 @@ class _Reader:
                            summary_key="client_id"),
             client_secret=pick(self.label(client, "Secret"), self.label(config, "Client Secret"),
                                summary_key="client_secret"))
+        self.own_variables(connection, where)
         for step in own:
             if step["kind"] != "sfsf-integration":
                 continue

@@ -303,7 +303,7 @@ def test_an_endless_redirect_body_is_not_read_either(scripted, client, method):
     assert answer.location == "https://elsewhere.example/"
 
 
-def test_503_honours_a_retry_after_date_and_caps_a_long_one(scripted, sleeps, mocker):
+def test_503_honours_a_retry_after_date_and_not_a_long_one(scripted, sleeps, mocker):
     mocker.patch("mta_sfsf.online.http.time.time", return_value=1_800_000_000.0)
     soon = email.utils.formatdate(1_800_000_000 + 5, usegmt=True)
     later = email.utils.formatdate(1_800_000_000 + 3600, usegmt=True)
@@ -311,8 +311,9 @@ def test_503_honours_a_retry_after_date_and_caps_a_long_one(scripted, sleeps, mo
                        {"status": 429, "headers": {"Retry-After": later}}, {"body": TOKEN}])
     with Client(timeout=0.3, sleep=sleeps) as c:
         outcome = c.fetch_token(server.url, "id", Secret("secret-dates"))
-    assert outcome.ok and outcome.answer.attempts == 3
-    assert [call.args[0] for call in sleeps.call_args_list] == [5.0, RETRY_AFTER_CAP]
+    assert not outcome.ok and outcome.answer.status == 429 and outcome.answer.attempts == 2
+    assert [call.args[0] for call in sleeps.call_args_list] == [5.0]
+    assert "asked to retry after 3600 s" in outcome.answer.note
 
 
 # ------------------------------------------------------------------ HTTP Basic (RFC 7617)
@@ -340,3 +341,123 @@ def test_what_basic_cannot_carry_is_refused_before_sending(scripted, client, cli
         client.fetch_token(server.url, client_id, Secret(secret))
     assert words in str(caught.value) and secret not in str(caught.value)
     assert server.requests == []
+
+
+# ------------------------------------------------------------------ loopback means loopback
+
+@pytest.mark.parametrize("url, ok", [
+    ("http://localhost:8080/t", True), ("http://127.0.0.1/t", True), ("http://127.9.8.7/t", True),
+    ("http://[::1]:9/t", True), ("http://LOCALHOST/t", True),
+    ("http://evil.localhost:8080/t", False), ("http://localhost./t", False),
+    ("http://localhost.example.com/t", False), ("http://128.0.0.1/t", False),
+])
+def test_plain_http_only_for_literal_loopback_or_exactly_localhost(url, ok):
+    from mta_sfsf.urls import url_problem
+
+    assert (url_problem(url) is None) is ok
+
+
+def test_localhost_is_connected_to_as_127_0_0_1_without_dns(scripted, client, monkeypatch):
+    server = scripted([{"body": {"ok": True}}])
+    looked_up = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        looked_up.append(host)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    url = server.url.replace("127.0.0.1", "localhost")
+    answer = client.request("GET", url + "/state", retry=False)
+    assert answer.status == 200 and "localhost" not in looked_up
+    assert server.requests[0]["headers"]["Host"] == url.split("//")[1]
+
+
+def test_loopback_requests_never_go_through_a_proxy(scripted, client, monkeypatch):
+    proxy = scripted([{"status": 599}])
+    server = scripted([{"body": {"ok": True}}])
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "")
+    for host in ("127.0.0.1", "localhost"):
+        answer = client.request("GET", server.url.replace("127.0.0.1", host), retry=False)
+        assert answer.status == 200
+    assert proxy.requests == []
+
+
+# ------------------------------------------------------------------ one deadline per exchange
+
+def _slow_server(lines, pause):
+    """A raw server that sends ``lines`` one byte at a time, ``pause`` seconds apart."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            for byte in b"".join(lines):
+                if stop.wait(pause):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", stop, listener
+
+
+@pytest.mark.parametrize("lines", [
+    [b"HTTP/1.1 200 OK\r\n"] + [b"X-Slow: header-line\r\n"] * 100,  # headers, one byte a time
+    [b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n", b"y" * 5000],  # then a slow body
+])
+def test_the_timeout_bounds_the_whole_exchange(lines):
+    url, stop, listener = _slow_server(lines, 0.02)
+    try:
+        with Client(timeout=0.6) as c:
+            started = time.monotonic()
+            try:
+                answer = c.request("GET", url + "/state", retry=False)
+            except TransportError as exc:
+                assert exc.message == f"{url} accepted the connection but sent no answer within 0.6 s"
+            else:
+                assert answer.truncated
+            assert time.monotonic() - started < 1.2
+    finally:
+        stop.set()
+        listener.close()
+
+
+def test_a_retry_after_beyond_the_wait_budget_is_not_waited_for(scripted, client, sleeps):
+    server = scripted([{"status": 503, "headers": {"Retry-After": "999999"}}])
+    outcome = client.fetch_token(server.url, "id", Secret("secret-retry-after"))
+    assert not outcome.ok and outcome.answer.status == 503 and len(server.requests) == 1
+    sleeps.assert_not_called()
+    assert "asked to retry after 999999 s" in outcome.answer.note
+
+
+def test_all_waits_of_one_request_share_one_budget(scripted, client, sleeps):
+    from mta_sfsf.online.http import WAIT_BUDGET
+
+    server = scripted([{"status": 429, "headers": {"Retry-After": "20"}}])
+    outcome = client.fetch_token(server.url, "id", Secret("secret-budget"))
+    assert not outcome.ok and len(server.requests) == 2  # 20 s waited once; 40 s is too much
+    assert [call.args[0] for call in sleeps.call_args_list] == [20.0] and WAIT_BUDGET == 30
+
+
+@pytest.mark.parametrize("lifetime, expected", [
+    ("1e999", None), ("NaN", None), ("-Infinity", None), ("-5", None), ("true", None),
+    ("1e300", None), ('"123456789012345678901234567890"', None), ("3600.7", 3600),
+    ('"900"', 900), ("10" * 200, None)])
+def test_a_token_lifetime_of_any_json_number_is_read_without_crashing(scripted, mocker, lifetime,
+                                                                        expected):
+    body = '{"access_token": "tok-lifetime-5e6f7a8b", "expires_in": %s}' % lifetime
+    server = scripted([{"body": body.encode()}])
+    with Client(timeout=0.5, sleep=mocker.Mock()) as c:
+        outcome = c.cached_token(server.url, "id", Secret("secret-lifetime"))
+        again = c.cached_token(server.url, "id", Secret("secret-lifetime"))
+    assert outcome.ok and outcome.expires_in == expected and again.ok

@@ -500,3 +500,67 @@ def test_a_run_that_verified_nothing_exits_4(capsys, deployer_plan):
     assert captured.err.endswith("0 verified, 0 failed, 4 not checkable\n"
                                  "mta-sfsf: nothing was verified (exit 4): every step is not "
                                  "checkable\n")
+
+
+def _plan_with_client_id(tmp_path, client_id):
+    data = json.loads(PLAN.read_text())
+    data["connections"][0]["client_id"] = client_id
+    for step in data["steps"]:
+        if step["id"] == "BenefitsEvents/btp-oauth-client":
+            step["fields"]["ID"] = client_id
+            step["outputs"]["client_id"] = client_id
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize("client_id", [
+    {"placeholder": "<id>", "env": "MTA_SFSF_CLIENT_SECRET_OTHER"},
+    {"secret": {"env": "MTA_SFSF_CLIENT_SECRET_BENEFITSEVENTS"}},
+    {"secret": {"locator": ["resources", {"name": "sfsf-credentials"}, "properties",
+                            "client-secret"]}},
+])
+def test_a_plan_cannot_make_a_secret_the_client_id(capsys, sandbox, tmp_path, monkeypatch,
+                                                   client_id):
+    monkeypatch.setenv("MTA_SFSF_CLIENT_SECRET_OTHER", "other-secret-Xq81-zzz")
+    monkeypatch.setenv(ENV_SECRET, "benefits-secret-Jk27-yyy")
+    plan = _plan_with_client_id(tmp_path, client_id)
+    for fmt in ("json", "text"):
+        code, _, captured = verify(capsys, "--token-url", sandbox.token_url, plan=plan, fmt=fmt)
+        output = captured.out + captured.err
+        assert code == 2
+        assert "a client ID may come only from MTA_SFSF_CLIENT_ID_<CONNECTION>" in output
+        for secret in ("other-secret-Xq81-zzz", "benefits-secret-Jk27-yyy",
+                       "FAKE-not-a-real-secret-0000"):
+            assert secret not in output
+
+
+def test_a_client_id_equal_to_a_secret_is_never_printed_nor_sent(capsys, sandbox, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setenv(ENV_SECRET, "same-value-as-secret-91")
+    monkeypatch.setenv(ENV_ID, "same-value-as-secret-91")
+    code, verdicts, captured = verify(capsys, "--token-url", sandbox.token_url,
+                                      "--connection", "BenefitsEvents", ext=None, fmt="json")
+    assert code == 1
+    assert "same-value-as-secret-91" not in captured.out + captured.err
+    assert "equals a client secret" in verdicts["BenefitsEvents/btp-oauth-client"]["reason"]
+    assert verdicts["BenefitsEvents/sfsf-outbound-oauth-config"]["values"]["Client ID"] \
+        .startswith("<generated")
+
+
+@pytest.mark.parametrize("token_url", [{"value": ""}, {"value": "   "}, {"value": None}, ""])
+def test_an_empty_token_url_in_the_plan_says_so(capsys, tmp_path, token_url):
+    data = json.loads(PLAN.read_text())
+    data["connections"][0]["token_url"] = token_url
+    for step in data["steps"]:
+        if "Token URL" in step.get("fields", {}):
+            step["fields"]["Token URL"] = token_url
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(data))
+    code, verdicts, captured = verify(capsys, "--connection", "BenefitsEvents", plan=plan)
+    assert code == 1, captured.err
+    assert "give --token-url" in verdicts["BenefitsEvents/btp-oauth-client"]["reason"]
+    code = main(["simulate-event", str(plan), "--integration", "JobTitleChanged", "-e", str(EXT),
+                 "--timeout", "2", "--app-url", "http://127.0.0.1:9"])
+    captured = capsys.readouterr()
+    assert code == 2 and "give --token-url" in captured.err and "internal" not in captured.err
