@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..diagnostics import Diagnostic, Path, Suggester, declare, listing, make, suggest
+from .sensitive import secret_values
 from .yaml_io import CyclicGCPaused, YMap, YSeq, key_loc, raw_text, value_loc
 
 CODES = declare({
@@ -151,6 +152,13 @@ class _Merge:
         self.v2 = (main.schema_major or "3") in ("1", "2")
         self.main = main.data  # overwrite rules compare with the deployment descriptor itself
         self.out = out
+        self._secrets: Optional[set] = None
+
+    def secret_values(self) -> set:
+        """The values written under sensitive names in the extension and the descriptor."""
+        if self._secrets is None:
+            self._secrets = secret_values(self.ext.data, self.main)
+        return self._secrets
 
     def report(self, code: str, container: Any, key: Any, message: str, path: Path,
                hint: Optional[str] = None, at_key: bool = False) -> None:
@@ -263,18 +271,23 @@ class _Merge:
 
     def _unknown(self, item: YMap, kind: str, name: str, owner: str, path: Path,
                  known: List[str], suggester: Suggester) -> None:
+        # A name may be a secret aliased from a password property (``name: *pw``): never quoted.
+        secrets = self.secret_values()
+        shown = "(sensitive)" if name in secrets else name
         if kind == "hook":  # the deployer skips a hook it does not know
-            self.report("X009", item, "name", f"unknown hook \"{name}\" for module \"{owner}\" "
+            self.report("X009", item, "name", f"unknown hook \"{shown}\" for module \"{owner}\" "
                         "is ignored by the deployer", path + ("name",))
             return
         if kind in ("module", "resource"):
-            message = f"Unknown {kind} \"{name}\" in extension descriptor \"{self.ext_id}\""
+            message = f"Unknown {kind} \"{shown}\" in extension descriptor \"{self.ext_id}\""
         else:
-            message = (f"Unknown {kind} \"{name}\" for module \"{owner}\" in extension "
+            message = (f"Unknown {kind} \"{shown}\" for module \"{owner}\" in extension "
                        f"descriptor \"{self.ext_id}\"")
         hint = f"an extension descriptor cannot add a {kind}"
-        if known:
+        known = [k for k in known if k not in secrets]
+        if known and name not in secrets:
             guess = suggester(name)
+            guess = None if guess in secrets else guess
             hint += f"; did you mean \"{guess}\"?" if guess else "; known: " + listing(known)
         self.report("X005", item, "name", message, path + ("name",), hint=hint)
 

@@ -25,6 +25,7 @@ import hmac
 import json
 import os
 import secrets as random_tokens
+import socket
 import sys
 import threading
 import time
@@ -45,6 +46,7 @@ MAX_BODY = 64 * 1024
 MAX_LIFETIME = 180 * 24 * 3600
 MAX_LIVE_TOKENS = 10_000  # a token flood from a test loop costs at most this much memory
 IDLE_TIMEOUT = 30.0  # seconds a connection may sit without sending; then it is closed
+REQUEST_DEADLINE = 60.0  # seconds one request may take in all (a header line every 5 s ...)
 
 
 @dataclass
@@ -117,9 +119,11 @@ class Sandbox:
 
     def __init__(self, clients: Mapping[str, str], lifetime: int = 3600, port: int = 0,
                  clock: Callable[[], float] = time.monotonic,
-                 log: Optional[TextIO] = None, idle_timeout: float = IDLE_TIMEOUT) -> None:
+                 log: Optional[TextIO] = None, idle_timeout: float = IDLE_TIMEOUT,
+                 request_deadline: float = REQUEST_DEADLINE) -> None:
         self.clients = dict(clients)
         self.idle_timeout = idle_timeout
+        self.request_deadline = request_deadline
         for secret in self.clients.values():
             remember(secret)
         self.tokens = TokenStore(lifetime, clock)
@@ -178,6 +182,23 @@ def _handler_for(sandbox: Sandbox) -> type:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # the request line is logged by _answer, without query strings or headers
 
+        def handle_one_request(self) -> None:
+            """One request within the sandbox's request deadline: the idle timeout bounds each
+            read, not a client that sends a header line every few seconds for ever."""
+            def cut_off() -> None:
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+            timer = threading.Timer(sandbox.request_deadline, cut_off)
+            timer.daemon = True
+            timer.start()
+            try:
+                super().handle_one_request()
+            finally:
+                timer.cancel()
+
         def _answer(self, status: int, body: dict, note: str = "") -> None:
             data = json.dumps(body, sort_keys=True).encode("utf-8")
             self.send_response(status)
@@ -188,11 +209,11 @@ def _handler_for(sandbox: Sandbox) -> type:
                 self.send_header("WWW-Authenticate", 'Basic realm="oauth"'
                                  if self.path.startswith(TOKEN_PATH) else 'Bearer')
             self.end_headers()
-            self.wfile.write(data)
-            if sandbox.log is not None:
+            if sandbox.log is not None:  # logged first: the client may stop us once answered
                 path = one_line(urlsplit(self.path).path)  # the client's bytes, not ours
                 sandbox.log.write(f"{self.command} {path} {status}{' ' + note if note else ''}\n")
                 sandbox.log.flush()
+            self.wfile.write(data)
 
         def _error(self, status: int, error: str, description: str) -> None:
             self._answer(status, {"error": error, "error_description": description}, error)

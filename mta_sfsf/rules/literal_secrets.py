@@ -22,10 +22,10 @@ is the outbound rules' (F013).
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, Set
+from typing import Any, Set
 
 from ..diagnostics import declare, format_path
+from ..descriptor.sensitive import is_sensitive_name
 from ..descriptor.yaml_io import Sensitive, YMap, YSeq, value_loc
 
 CODES = declare({
@@ -35,32 +35,6 @@ CODES = declare({
 SENSITIVE_HINT = ("Any sensitive data should be placed within the MTA extension descriptor: leave "
                   "the value empty here and set it in an .mtaext, or use a reference such as "
                   "~{resource/property}")
-
-_SECRET_ENDINGS = ("password", "passwd", "pwd", "passphrase", "secret", "token", "apikey",
-                   "privatekey", "secretkey", "accesskey")
-_KEY_QUALIFIERS = frozenset({"api", "private", "secret", "access", "client", "signing",
-                             "encryption", "master", "shared", "account", "subscription"})
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-_WORDS = re.compile(r"[-_.\s]+")
-_sensitive_cache: Dict[str, bool] = {}
-
-
-def is_sensitive_name(name: str) -> bool:
-    """Whether a parameter or property name holds a credential (see the module docs)."""
-    cached = _sensitive_cache.get(name)
-    if cached is None:
-        words = [w for w in _WORDS.split(_CAMEL.sub(r"\1-\2", name).lower()) if w]
-        cached = bool(words) and (_names_a_secret(words) or words[-1].endswith("s")
-                                  and _names_a_secret(words[:-1] + [words[-1][:-1]]))
-        if len(_sensitive_cache) < 10_000:
-            _sensitive_cache[name] = cached
-    return cached
-
-
-def _names_a_secret(words: list) -> bool:
-    return words[-1].endswith(_SECRET_ENDINGS) or (
-        len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS)
-
 
 def _is_literal(value: Any) -> bool:
     if not isinstance(value, str):
@@ -91,7 +65,7 @@ def check(ctx) -> None:
                         _report_nested_secrets(ctx, key, value, path + (key,), main.file)
                     elif key != "sfsf-outbound-connections":
                         stack.append((value, path + (key,)))
-                elif (type(value) is Sensitive or _sensitive_cache.get(key, True)
+                elif (type(value) is Sensitive or isinstance(key, str)
                       and is_sensitive_name(key)) and _is_literal(value) \
                         and value_loc(node, key).file == main.file:
                     _report(ctx, node, key, f"\"{key}\" has a literal value in the deployment "

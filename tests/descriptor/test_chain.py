@@ -353,3 +353,26 @@ def test_odd_names_in_the_descriptor_never_crash_the_merge(run, odd):
     descriptor, found = run(main, extension)
     run_rules(descriptor, "neo")  # the rules see the merged view too
     assert ("X005", "e0.mtaext") in {(code, file) for code, file, _, _ in found}
+
+
+def test_a_secret_aliased_into_a_name_is_never_quoted(run, tmp_path):
+    from mta_sfsf.cli import main
+
+    descriptor, found = run(MAIN_V3, ext("""\
+        resources:
+          - name: db
+            properties:
+              password: &pw Xq9-Sup3r-S3cr3t-77
+              client-secret: &cs 4711-also-secret
+        modules:
+          - name: *pw
+          - name: web
+            requires:
+              - name: *cs
+        """))
+    assert [code for code, *_ in found] == ["X005", "X005"]
+    text = " ".join(f"{d.message} {d.hint}" for d in descriptor.diagnostics)
+    assert "Xq9-Sup3r" not in text and "4711-also" not in text
+    assert 'Unknown module "(sensitive)" in extension descriptor "app.ext"' in text
+    assert main(["validate", str(tmp_path / "mtad.yaml"), "-e", str(tmp_path / "e0.mtaext"),
+                 "--format", "json"]) == 1

@@ -179,6 +179,25 @@ def test_an_idle_connection_is_closed_after_the_idle_timeout():
         server.stop()
 
 
+def test_a_request_trickling_header_lines_is_cut_off_at_the_request_deadline():
+    server = Sandbox({"c": "secret-slowloris"}, idle_timeout=0.4, request_deadline=0.8).start()
+    try:
+        with socket.create_connection(server.server.server_address, timeout=5) as slow:
+            started = time.monotonic()
+            slow.sendall(b"POST /oauth2/api/v1/token HTTP/1.1\r\n")
+            closed_after = None
+            for n in range(40):  # a header line every 0.15 s: each within the idle timeout
+                time.sleep(0.15)
+                try:
+                    slow.sendall(b"X-Slow-%d: 1\r\n" % n)
+                except OSError:
+                    closed_after = time.monotonic() - started
+                    break
+            assert closed_after is not None and closed_after < 2.5
+    finally:
+        server.stop()
+
+
 def test_stop_is_prompt_with_a_kept_alive_connection_and_frees_the_port():
     server = Sandbox({"c": "secret-stop"}).start()
     address = server.server.server_address
