@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Sequence, Tuple
 
-from .yaml_io import YMap, YSeq
+from .yaml_io import YMap, YSeq, line_end, line_start
 
 PathPart = Any
 Edit = Tuple[int, int, str]
@@ -132,19 +132,6 @@ def _value_end(text: str, container: Any, key: Any) -> int:
     return max(_value_end(text, value, k) for k in keys)
 
 
-def _line_start(text: str, index: int) -> int:
-    return text.rfind("\n", 0, index) + 1
-
-
-def _line_end(text: str, index: int) -> int:
-    """Just after the newline that ends the line holding ``index`` (a block scalar may already
-    end just after its newline)."""
-    if index > 0 and text[index - 1] == "\n":
-        return index
-    newline = text.find("\n", index)
-    return len(text) if newline < 0 else newline + 1
-
-
 def _map_edits(text: str, node: YMap, remove: set) -> List[Edit]:
     for key in remove:
         if key not in node.spans or node.key_locs[key].index != node.spans[key][0]:
@@ -160,35 +147,35 @@ def _map_edits(text: str, node: YMap, remove: set) -> List[Edit]:
     edits: List[Edit] = []
     lead = 0  # removed keys at the start of a list item ("- key: ..."): the dash stays
     first_start = node.spans[keys[0]][0]
-    line_start = _line_start(text, first_start)
-    if text[line_start:first_start].strip():
+    dash_line = line_start(text, first_start)
+    if text[dash_line:first_start].strip():
         while keys[lead] in remove:
             lead += 1
     for key in keys[lead:]:
         if key in remove:
             edits.append(_block_key_lines(text, node, key))
     if lead:
-        edits.append(_move_up_to_dash(text, node, keys[:lead], keys[lead], line_start))
+        edits.append(_move_up_to_dash(text, node, keys[:lead], keys[lead], dash_line))
     return edits
 
 
 def _block_key_lines(text: str, node: YMap, key: str) -> Edit:
     """The whole lines of a block key and its value (a comment on them goes too)."""
-    return (_line_start(text, node.spans[key][0]),
-            _line_end(text, _value_end(text, node, key)), "")
+    return (line_start(text, node.spans[key][0]),
+            line_end(text, _value_end(text, node, key)), "")
 
 
 def _move_up_to_dash(text: str, node: YMap, removed_keys: List[str], kept: str,
-                     line_start: int) -> Edit:
+                     dash_line: int) -> Edit:
     """Removing the first keys of ``- key: ...``: the next kept key moves up to the dash. The
     comment and blank lines between them are kept, just above the dash's line."""
     first_start = node.spans[removed_keys[0]][0]
-    between_start = _line_end(text, _value_end(text, node, removed_keys[0]))
-    between_end = _line_start(text, node.spans[kept][0])
+    between_start = line_end(text, _value_end(text, node, removed_keys[0]))
+    between_end = line_start(text, node.spans[kept][0])
     inner = [_block_key_lines(text, node, key) for key in removed_keys[1:]]
     kept_lines = splice(text[:between_end], inner)[between_start:]
-    dash = text[line_start:first_start]
-    return (line_start, node.spans[kept][0], kept_lines + dash)
+    dash = text[dash_line:first_start]
+    return (dash_line, node.spans[kept][0], kept_lines + dash)
 
 
 def _flow_edits(text: str, node: YMap, keys: List[str], remove: set) -> List[Edit]:

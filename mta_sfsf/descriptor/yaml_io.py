@@ -193,16 +193,38 @@ def _loc(file: str, mark) -> Loc:
     return _new_tuple(Loc, (file, mark.line + 1, mark.column + 1, mark.index))
 
 
+# The line breaks libyaml counts (YAML 1.1: LF, CR, CRLF, NEL, LS, PS); positions, edits and
+# the pure-Python fallback (which is YAML 1.2 and knows only LF and CR) must count the same.
+LINE_BREAKS = "\n\r\x85\u2028\u2029"
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_ONLY_YAML11_BREAKS = {0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
+
+
+def line_start(text: str, index: int) -> int:
+    """Where the line holding ``index`` starts."""
+    return max(text.rfind(brk, 0, index) for brk in LINE_BREAKS) + 1
+
+
+def line_end(text: str, index: int) -> int:
+    """Just after the break that ends the line holding ``index`` (``index`` itself when the
+    character before it is a break: a block scalar may already end just after its break)."""
+    if index > 0 and text[index - 1] in LINE_BREAKS and not (
+            text[index - 1] == "\r" and text.startswith("\n", index)):
+        return index
+    found = _BREAK.search(text, index)
+    return len(text) if found is None else found.end()
+
+
 def _offset_loc(text: str, file: str, index: int, known: Optional[Loc] = None) -> Loc:
-    """The line and column of a character offset (CRLF counts as one line break), counted from
-    ``known``, an earlier place, when given (counting from the start each time is quadratic)."""
+    """The line and column of a character offset (CRLF counts as one line break, and so does
+    every other break in LINE_BREAKS), counted from ``known`` when given (a nearby earlier
+    position: no rescan of the text before it)."""
     index = max(0, min(index, len(text)))
     start, line = (known.index, known.line) if known is not None else (0, 1)
-    breaks = text.count("\n", start, index)
-    if known is not None and not breaks:
+    breaks = len(_BREAK.findall(text, start, index))
+    if not breaks and known is not None:
         return Loc(file, line, known.column + index - start, index)
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return Loc(file, line + breaks, column, index)
+    return Loc(file, line + breaks, index - line_start(text, index) + 1, index)
 
 
 def _short_tag(tag: str) -> str:
@@ -270,7 +292,10 @@ def _load_pure(text: str, file: str) -> Tuple[Any, List[Diagnostic]]:
 def _parse_pure(text: str, file: str) -> Tuple[Any, List[Diagnostic]]:
     diagnostics: List[Diagnostic] = []
     try:
-        root = _build(_parser(pure=True).parse(text), file, diagnostics, text)
+        # NEL, LS and PS break lines for libyaml (YAML 1.1) and the deployers, not for the
+        # YAML 1.2 pure parser: one character each for another, so every offset stays.
+        readable = text.translate(_ONLY_YAML11_BREAKS) if not text.isascii() else text
+        root = _build(_parser(pure=True).parse(readable), file, diagnostics, text)
     except _Refused as refused:
         return None, diagnostics + [refused.diagnostic]
     except RecursionError:
@@ -310,10 +335,10 @@ def _empty_value_index(text: str, key_end: int, flow: bool) -> Optional[int]:
     if index >= len(text) or text[index] != ":":
         return None
     index += 1
-    while flow and index < len(text) and text[index] in " \t\r\n#":
+    while flow and index < len(text) and text[index] in " \t#" + LINE_BREAKS:
         if text[index] == "#":
-            newline = text.find("\n", index)
-            index = len(text) if newline < 0 else newline
+            newline = _BREAK.search(text, index)
+            index = len(text) if newline is None else newline.start()
         else:
             index += 1
     return index
