@@ -44,10 +44,10 @@ def _item_lines(text: str, seq: YSeq, index: int) -> Edit:
     if not 0 <= index < len(seq.spans) or _is_flow(text, seq):
         raise EditError(f"cannot remove item {index} of this list")
     start = seq.item_locs[index].index
-    line_start = _line_start(text, start)
-    if text[line_start:start].strip() != "-":
+    first = line_start(text, start)
+    if text[first:start].strip() != "-":
         raise EditError(f"list item {index} does not start its own line")
-    return (line_start, _line_end(text, _value_end(text, seq, index)), "")
+    return (first, line_end(text, _value_end(text, seq, index)), "")
 
 
 def removed(data: Any, paths: Sequence[Tuple[PathPart, ...]]) -> Any:
