@@ -146,6 +146,10 @@ def _expand_arguments(p: argparse.ArgumentParser) -> None:
                    help="folder whose templates override the shipped ones, by name")
     _add_format(p)
     p.add_argument("--strict", action="store_true", help="warnings stop the expansion too")
+    p.add_argument("--force", action="store_true",
+                   help="replace files in OUTDIR that mta-sfsf did not write there (by default "
+                        "a file that differs from what it last wrote is kept and nothing is "
+                        "written)")
     _add_platform(p)
     _add_text_options(p)
     _add_config(p)

@@ -50,7 +50,7 @@ def test_main_job_writes_the_three_outputs_and_leaves_inputs_alone(cli, scratch)
     code, out, err = cli(*MAIN_JOB)
     assert code == 0, err
     assert sorted(p.name for p in (scratch / "out").iterdir()) == [
-        "RUNBOOK.md", "mtad.yaml", "plan.json"]
+        ".mta-sfsf-manifest.json", "RUNBOOK.md", "mtad.yaml", "plan.json"]
     assert {p.name: p.read_bytes() for p in (scratch / "sample-mta").iterdir()} == before
     assert out == "0 error(s), 0 warning(s) in 2 files\n"  # the report: findings to stdout
     assert "wrote out/mtad.yaml, out/plan.json, out/RUNBOOK.md" in err  # progress to stderr
@@ -356,7 +356,7 @@ def test_an_mtar_comes_out_under_its_own_name_with_only_the_descriptor_changed(c
     _mtar(scratch / "app.mtar", (scratch / "sample-mta" / "mtad.yaml").read_bytes())
     assert cli("expand", "app.mtar", "-e", "sample-mta/sample.mtaext", "-o", "out")[0] == 0
     assert sorted(p.name for p in (scratch / "out").iterdir()) == [
-        "RUNBOOK.md", "app.mtar", "plan.json"]
+        ".mta-sfsf-manifest.json", "RUNBOOK.md", "app.mtar", "plan.json"]
     with zipfile.ZipFile(scratch / "app.mtar") as before, \
             zipfile.ZipFile(scratch / "out" / "app.mtar") as after:
         assert before.namelist() == after.namelist()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -33,6 +34,9 @@ from ..rules.outbound import TOOL_KEYS
 from ..descriptor.yaml_io import YMap, load_values
 
 PLAN_FILE, RUNBOOK_FILE, DESCRIPTOR_FILE = "plan.json", "RUNBOOK.md", "mtad.yaml"
+# What expand last wrote into an output folder: each file's SHA-256. A file there that matches
+# neither its entry nor the new output was written by someone else: not replaced without --force.
+MANIFEST_FILE = ".mta-sfsf-manifest.json"
 RUNBOOK_TEMPLATE = "RUNBOOK.md.j2"
 
 
@@ -123,6 +127,7 @@ class ExpandOptions:
     ignore: List[str] = field(default_factory=list)  # codes to silence, besides the configuration's
     config: Optional[str] = None  # this configuration file instead of the one found
     no_config: bool = False
+    force: bool = False  # replace output files even when mta-sfsf did not write them
 
 
 def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
@@ -180,6 +185,9 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     if options.diff:
         return 0
     first = next(iter(targets.values()))
+    manifest = _read_manifest(options.outdir)
+    if not options.force:
+        _refuse_replacing_others_files(targets, outputs, manifest)
     try:
         _make_folder(options.outdir)
     except OSError as exc:
@@ -189,6 +197,14 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
             _write_atomically(targets[name], data)
         except OSError as exc:  # permissions, disk full, a folder where the file should be
             raise OutputError(f"cannot write {targets[name]}: {exc.strerror or exc}") from None
+        manifest[name] = _file_hash(targets[name])
+    try:
+        _write_atomically(os.path.join(options.outdir, MANIFEST_FILE), json.dumps(
+            {"format": "mta-sfsf-manifest", "version": 1, "files": manifest}, indent=2,
+            sort_keys=True).encode("utf-8") + b"\n")
+    except OSError as exc:
+        raise OutputError(f"cannot write {MANIFEST_FILE} in {options.outdir}: "
+                          f"{exc.strerror or exc}") from None
     if not options.quiet:
         err.write(f"mta-sfsf: wrote {', '.join(targets.values())} ({len(plan.connections)} "
                   f"connection(s), {len(plan.steps)} step(s))\n")
@@ -323,6 +339,47 @@ def _differs(path: str, data: Output) -> bool:
     except OSError:
         return True
     return digest.hexdigest() != data.digest()
+
+
+def _file_hash(path: str) -> Optional[str]:
+    """The SHA-256 of the file at ``path``, or None when there is none (or it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(mtar_rewrite.CHUNK), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _read_manifest(folder: str) -> Dict[str, str]:
+    """File name -> SHA-256 of what expand last wrote in ``folder``; empty when there is no
+    readable manifest (then every existing output file counts as someone else's)."""
+    try:
+        with open(os.path.join(folder, MANIFEST_FILE), "rb") as handle:
+            data = json.loads(handle.read(1024 * 1024).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _refuse_replacing_others_files(targets: Dict[str, str], outputs: Dict[str, "Output"],
+                                   manifest: Dict[str, str]) -> None:
+    """An existing output file is replaced only when it is what expand last wrote there (or
+    already what it would write now)."""
+    for name, path in targets.items():
+        if not os.path.isfile(path):  # none yet; a folder in its place fails when written
+            continue
+        found = _file_hash(path)
+        if found is not None and (manifest.get(name) == found or not _differs(path, outputs[name])):
+            continue
+        raise OutputError(f"{path} exists and is not what mta-sfsf last wrote there (edited by "
+                          "hand, or another tool's file); nothing written: move it away, choose "
+                          "another folder (-o), or pass --force to replace it")
 
 
 def _make_folder(folder: str) -> None:
