@@ -288,3 +288,22 @@ def test_the_values_reader_refuses_what_does_not_parse():
     assert yaml_io.load_values("a: [1\n") is None
     assert yaml_io.load_values("a: 1\n---\nb: 2\n") is None
     assert yaml_io.load_values("a: *nowhere\n") is None
+
+
+def test_the_pure_parser_fallback_is_bounded_by_size():
+    import time
+
+    from mta_sfsf.descriptor.yaml_io import PURE_FALLBACK_BYTES, load_text
+
+    modules = "".join(f"  - name: m{i}\n    type: java.tomcat\n    parameters:\n"
+                      f"      memory: 512M\n" for i in range(PURE_FALLBACK_BYTES // 60))
+    text = ("_schema-version: '3.1'\nID: app\nversion: 1.0.0\nmodules:\n" + modules
+            + "  - name: z\n    parameters: {u: [https://x.example]}\n")
+    assert len(text) > PURE_FALLBACK_BYTES
+    started = time.monotonic()
+    tree, found = load_text(text, "big.yaml")
+    assert time.monotonic() - started < 5
+    assert tree is None and [d.code for d in found] == ["Y003"]
+    assert found[0].line == text.count("\n") and "quote" in (found[0].hint or "")
+    small, found = load_text("a: [https://x.example]\n", "small.yaml")  # still read
+    assert found == [] and small["a"] == ["https://x.example"]
