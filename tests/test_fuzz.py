@@ -23,7 +23,9 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from conftest import ROOT
+from mta_sfsf import secrets
 from mta_sfsf.cli import main
+from mta_sfsf.descriptor import yaml_io
 from servers import scripted  # noqa: F401  (fixture)
 
 COUNT = int(os.environ.get("MTA_SFSF_FUZZ_COUNT", "40"))
@@ -85,6 +87,13 @@ class Runner:
         self.runs = 0
 
     def __call__(self, where: str, *argv: str, out_dir: str = "") -> None:
+        # Each run as its own process would: what one run's !sensitive values or secrets
+        # taught the process must not change the next run.
+        yaml_io.SENSITIVE_VALUES.clear()
+        yaml_io.SENSITIVE_PLACES.clear()
+        with secrets._LOCK:
+            secrets._KNOWN.clear()
+            secrets._VALUES.clear()
         before = snapshot(self.folder)
         try:
             code = main(list(argv))
@@ -223,6 +232,7 @@ def test_plans_through_verify_and_simulate_against_an_echoing_server(tmp_path, c
     base = tmp_path / "base"
     run("plan", "expand", str(SAMPLE / "mtad.yaml"), "-e", str(SAMPLE / "sample.mtaext"), "-o",
         str(base), "--host", "eu2.hana.ondemand.com", "--account", "acme", out_dir="base")
+    assert (base / "plan.json").is_file(), capsys.readouterr()
     plan = json.loads((base / "plan.json").read_text(encoding="utf-8"))
     for number in range(max(1, COUNT // 2)):
         case = tmp_path / f"p{number}"

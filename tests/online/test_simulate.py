@@ -124,3 +124,11 @@ def test_nothing_is_sent_to_hosts_outside_neo(capsys, tmp_path, mocker, monkeypa
     assert code == 2 and message in captured.err
     fetch.assert_not_called()
     assert "secret-for-a-collector-2" not in captured.out + captured.err
+
+
+def test_a_lone_surrogate_in_the_plan_s_fields_is_sent_as_a_json_escape():
+    from mta_sfsf.online.events import sample_event
+    from mta_sfsf.online.planfile import PlanIntegration, Known
+
+    integration = PlanIntegration("I", {}, "E", Known("/x"), {"name\ud800": {"constant": "v\udc00"}})
+    assert json.loads(sample_event(integration)) == {"name\ud800": "v\udc00"}
