@@ -44,7 +44,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -130,7 +129,7 @@ def generate(modules: int) -> str:
             out.append("      - name: sfsf-credentials")
         if i:
             out += [f"      - name: app-{i - 1}-api", "        properties:",
-                    f"          upstream: ~{{url}}"]
+                    "          upstream: ~{url}"]
     out += ["resources:", "  - name: sfsf-credentials", "    properties:",
             "      client-secret:"]
     for j in range((modules + 9) // 10):

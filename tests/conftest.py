@@ -67,6 +67,25 @@ def calls(function, *args, **kwargs) -> int:
     return count
 
 
+def rule_context(tmp_path, text: str, platform: str = "generic"):
+    """The rules' Context for a descriptor ``text``, read from a file as validate reads it."""
+    from mta_sfsf.descriptor.load import load
+    from mta_sfsf.rules import Context
+
+    path = tmp_path / f"descriptor-{len(text)}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return Context(load(str(path), []), platform)
+
+
+def linear_contexts(tmp_path, rule, descriptor, platform: str = "generic"):
+    """Run ``rule`` over ``descriptor(250)`` and ``descriptor(1000)`` (texts of that many
+    modules) and return both contexts, after checking that four times the modules cost less than
+    five times the calls: linear work costs about four, a pairwise scan sixteen."""
+    small, large = (rule_context(tmp_path, descriptor(count), platform) for count in (250, 1000))
+    assert calls(rule, large) < 5 * calls(rule, small)
+    return small, large
+
+
 def run_cli(capsys, *argv: str, crash_expected: bool = False):
     """``mta-sfsf *argv`` in process -> (exit code, stdout, stderr); a crash (exit 3, a
     traceback) fails the test unless ``crash_expected``."""

@@ -4,7 +4,6 @@ the ones that run offline run on the sample, and the ``neo`` and Piper parameter
 and Project Piper document."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import re

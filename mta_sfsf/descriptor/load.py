@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, List, Optional
 from ..diagnostics import Diagnostic, Loc, make
 from ..errors import InputError
 from . import chain
-from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text, value_loc
+from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text
 
 if TYPE_CHECKING:  # pathlib (and the urllib.parse it imports) only where a folder is read
     from pathlib import Path as FsPath

@@ -15,7 +15,6 @@ from typing import List, Optional, Tuple
 from mta_sfsf.descriptor.edit import remove_keys, removed
 from mta_sfsf.expand.command import removal_paths
 from mta_sfsf.expand.connections import plain
-from mta_sfsf.rules.outbound import TOOL_KEYS
 from mta_sfsf.descriptor.yaml_io import load_text
 
 SEED, CASES = 20261126, 300

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 

@@ -13,7 +13,7 @@ from mta_sfsf.rules import literal_secrets, neo
 from mta_sfsf.rules import neo_types as T
 from mta_sfsf.validate import ValidateOptions, run
 
-from conftest import CORPUS, JAVA_MODULE_HEAD, ROOT, SAMPLE, calls
+from conftest import CORPUS, JAVA_MODULE_HEAD, ROOT, SAMPLE, linear_contexts
 
 DOCS = ROOT.parent / "shared" / "reference" / "sap-neo-docs"
 TYPES_PAGE = DOCS / ("mta-module-types-resource-types-and-parameters-for-applications-in-the-"
@@ -295,10 +295,7 @@ def test_sample_is_clean():
 # --- speed ---------------------------------------------------------------------------------------
 
 def test_check_is_linear_in_the_number_of_modules(tmp_path):
-    from mta_sfsf.descriptor.load import load
-    from mta_sfsf.rules import Context
-
-    def context(count: int) -> Context:
+    def descriptor(count: int) -> str:
         lines = [HEAD.split("modules:")[0] + "modules:"]
         for i in range(count):
             lines.append(f"  - name: mod-{i}\n    type: com.sap.java\n    parameters:\n"
@@ -307,17 +304,14 @@ def test_check_is_linear_in_the_number_of_modules(tmp_path):
                          "      minimum-processes: 1\n      maximum-processes: 2\n    provides:\n"
                          f"      - name: api-{i}\n        properties:\n"
                          "          url: ${default-url}")
-        path = tmp_path / f"big{count}.yaml"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return Context(load(str(path), []), "neo")
+        return "\n".join(lines) + "\n"
 
     def rules(ctx):
         neo.check(ctx)
         literal_secrets.check(ctx)
 
-    small, large = context(250), context(1000)
-    assert calls(rules, large) < 5 * calls(rules, small)
-    assert small.diagnostics == [] and large.diagnostics == []
+    small, large = linear_contexts(tmp_path, rules, descriptor, "neo")
+    assert small.diagnostics == large.diagnostics == []
 
 
 def test_sfsf_parameters_are_checked_here_only_on_html5(check):

@@ -18,7 +18,7 @@ from mta_sfsf.schema import descriptor_schema
 from mta_sfsf.validate import ValidateOptions, check as validate, run
 from mta_sfsf.descriptor.yaml_io import YMap, YSeq
 
-from conftest import JAVA_MODULE_HEAD, ROOT, SAMPLE
+from conftest import JAVA_MODULE_HEAD, SAMPLE
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 

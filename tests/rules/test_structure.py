@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import calls
+from conftest import linear_contexts
 
 from mta_sfsf.validate import check as validate
 
@@ -124,24 +124,19 @@ def test_garbage_shapes_never_crash(check):
 
 
 def test_structure_is_linear_in_the_number_of_modules(tmp_path):
-    from mta_sfsf.descriptor.load import load
-    from mta_sfsf.rules import Context, structure
+    from mta_sfsf.rules import structure
 
-    def context(count: int) -> Context:
+    def descriptor(count: int) -> str:
         lines = [HEAD.rstrip("\n"), "modules:"]
         for i in range(count):
             lines += [f"  - name: m{i}", "    type: t", "    parameters: {memory: 1G}",
                       f"    requires: [{{name: r{i}}}]", f"    provides: [{{name: p{i}}}]"]
         lines.append("resources:")
         lines += [f"  - name: r{i}" for i in range(count)]
-        path = tmp_path / f"big{count}.yaml"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return Context(load(str(path), []), "generic")
+        return "\n".join(lines) + "\n"
 
-    small, large = context(250), context(1000)
-    # Four times the modules, about four times the work: a pairwise scan would be sixteen.
-    assert calls(structure.check, large) < 5 * calls(structure.check, small)
-    assert small.diagnostics == [] and large.diagnostics == []
+    small, large = linear_contexts(tmp_path, structure.check, descriptor)
+    assert small.diagnostics == large.diagnostics == []
 
 
 # --- the wording every rule family shares (rules/common.py) ------------------------------------
