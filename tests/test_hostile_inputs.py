@@ -244,7 +244,7 @@ def test_an_mtar_with_escaping_paths_and_symlinks_writes_only_into_outdir(cli, w
     code, _, err = cli("expand", "app.mtar", "-e", "sample.mtaext", "-o", "out/deep")
     assert code == 0, err
     assert sorted(p.name for p in (ws / "out" / "deep").iterdir()) == [
-        "RUNBOOK.md", "app.mtar", "plan.json"]
+        ".mta-sfsf-manifest.json", "RUNBOOK.md", "app.mtar", "plan.json"]
     assert not (ws / "escaped.txt").exists() and not (tmp_path.parent / "escaped.txt").exists()
 
 
