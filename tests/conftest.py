@@ -27,6 +27,23 @@ modules:
 """
 
 
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """Only loopback answers here, as on a machine without a network: a host name fails at once
+    instead of waiting for a resolver that may be slow to say so (each verify of a plan would
+    otherwise spend seconds resolving the real Neo hosts it names)."""
+    import socket
+
+    resolve = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "::1", "localhost", b"127.0.0.1", b"localhost", None):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known (tests: offline)")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+
+
 @pytest.fixture
 def check(tmp_path):
     """``check(source, name="mtad.yaml", extensions={"x.mtaext": text})`` -> sorted
