@@ -6,8 +6,6 @@ Each module that raises findings declares its codes where it raises them, as
 declared, so this lowest module never imports the layers above it. The full table (README, help)
 is collected from the top, by ``mta_sfsf.codes``.
 """
-from __future__ import annotations
-
 from typing import Iterable, List, NamedTuple, Optional, Tuple, Union
 
 PathPart = Union[str, int]

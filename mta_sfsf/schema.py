@@ -17,8 +17,6 @@ the extension chain or the deployer version a parameter needs. It reports more i
 undocumented parameter of those three module types is a problem for the schema and only a warning
 (N008) for ``validate``, which also accepts it when the descriptor uses it as a ``${placeholder}``.
 """
-from __future__ import annotations
-
 import json
 import os
 import sys

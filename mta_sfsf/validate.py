@@ -6,8 +6,6 @@ Extension descriptors come from ``-e`` (the chain the user states) or among the 
 folder or the nearest above, as alternatives: every chain to a leaf is validated on its own
 (``descriptor.pairing``).
 """
-from __future__ import annotations
-
 import sys
 from typing import Dict, List, NamedTuple, Optional, TextIO, Tuple
 

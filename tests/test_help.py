@@ -11,13 +11,13 @@ import sys
 import pytest
 
 from conftest import ROOT
-from mta_sfsf.cli import SUBCOMMANDS, build_parser
+from mta_sfsf.cli import SUBCOMMANDS, build_parser, command_parser, parse_arguments
 
 
 def _help(name: str) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exit_:
-        build_parser(name).parse_args([name, "--help"])
+        parse_arguments([name, "--help"])
     assert exit_.value.code == 0
     return out.getvalue()
 
@@ -56,7 +56,7 @@ def test_every_example_in_help_parses_with_real_options(name, capsys):
     for argv in _examples(_help(name)):
         assert argv[0] == name
         try:
-            args = build_parser(name).parse_args(argv)
+            args = parse_arguments(argv)
         except SystemExit:
             pytest.fail(f"mta-sfsf {shlex.join(argv)}: {capsys.readouterr().err}")
         assert args.command == name
@@ -70,7 +70,28 @@ def test_the_validate_example_on_the_sample_runs_as_printed():
 
 
 def test_a_run_builds_only_its_own_options():
-    parser = build_parser("validate")
-    commands = parser._subparsers._group_actions[0].choices  # argparse keeps them here
-    assert [a.dest for a in commands["expand"]._actions] == ["help"]
-    assert "strict" in [a.dest for a in commands["validate"]._actions]
+    dests = [a.dest for a in command_parser("validate")._actions]
+    assert "strict" in dests and "outdir" not in dests
+
+
+def _outcome(parse, argv, capsys):
+    """What a parse gives: its options, or its exit code and printed text."""
+    try:
+        return vars(parse(argv))
+    except SystemExit as exit_:
+        return exit_.code, capsys.readouterr()
+
+
+@pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
+def test_a_command_parsed_alone_reads_as_in_the_whole_parser(name, capsys):
+    """Help and options are the same as from the parser of every command; an unknown option is
+    refused with the command's own usage (the whole parser shows only its own)."""
+    example = next(_examples(_help(name)))
+    capsys.readouterr()
+    for argv in ([name, "--help"], example):
+        alone = _outcome(parse_arguments, argv, capsys)
+        assert alone == _outcome(build_parser().parse_args, argv, capsys), argv
+    code, printed = _outcome(parse_arguments, [name, "--bogus"], capsys)
+    assert code == 2 and printed.err.startswith(f"usage: mta-sfsf {name} [-h]")
+    assert printed.err.endswith(f"mta-sfsf {name}: error: unrecognized arguments: --bogus\n") \
+        or "required" in printed.err

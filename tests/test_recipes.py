@@ -18,7 +18,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import ROOT, SAMPLE
-from mta_sfsf.cli import build_parser
+from mta_sfsf.cli import parse_arguments
 from mta_sfsf.report import FORMATS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -75,7 +75,7 @@ def test_every_mta_sfsf_command_of_the_recipes_parses(argv, capsys):
     if "--format" in argv and argv[argv.index("--format") + 1] not in FORMATS:
         pytest.skip(f"--format {argv[argv.index('--format') + 1]} is not in this build")
     try:
-        args = build_parser(argv[0]).parse_args(argv)
+        args = parse_arguments(argv)
     except SystemExit:
         pytest.fail(f"mta-sfsf {shlex.join(argv)}: {capsys.readouterr().err}")
     assert args.command == argv[0]
@@ -132,7 +132,7 @@ def test_the_jenkinsfile_deploys_the_expanded_archive_with_its_extension():
 
 def _expanded(argv: list) -> str:
     """Where ``expand`` writes the deployable archive: OUTDIR/<the input's name>."""
-    args = build_parser("expand").parse_args(argv)
+    args = parse_arguments(argv)
     return f"{args.outdir}/{Path(args.path).name}"
 
 

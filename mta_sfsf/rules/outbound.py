@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import re
 from typing import Any, Dict, Optional, Tuple
-from urllib.parse import unquote_plus
 
 from ..diagnostics import Loc, Path, declare
 from ..urls import url_problem
@@ -143,6 +142,8 @@ def secret_query_problem(url: str) -> Optional[str]:
     start = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
     if start < 0:
         return None
+    from urllib.parse import unquote_plus  # only a URL with a query pays for this import
+
     for piece in _QUERY_SEPARATORS.split(url[start + 1:]):
         name, equals, _ = piece.partition("=")
         name = unquote_plus(name).strip()
