@@ -133,9 +133,10 @@ def _imported_by_validate(*extra: str, paths: tuple = ()) -> set:
     env.pop("GITHUB_ACTIONS", None)
     argv = ["validate", *(paths or (str(SAMPLE / "mtad.yaml"), "-e",
                                     str(SAMPLE / "sample.mtaext"))), *extra]
-    # An editable install's import hook loads pathlib at start-up: forget it, to see whether
-    # validate loads it again.
-    script = ("import sys; sys.modules.pop('pathlib', None); from mta_sfsf.cli import main; "
+    # An editable install's import hook loads pathlib and urllib.parse at start-up: forget
+    # them, to see whether validate loads them again.
+    script = ("import sys; sys.modules.pop('pathlib', None); sys.modules.pop('urllib.parse', "
+              "None); from mta_sfsf.cli import main; "
               "code = main(%r); sys.stderr.write(' '.join(sorted(sys.modules))); sys.exit(code)"
               % argv)
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
@@ -153,7 +154,19 @@ def test_validate_imports_only_what_it_uses(paths):
         ("mta_sfsf.expand", "mta_sfsf.online", "mta_sfsf.codes"))}
     assert loaded_above == set()
     assert not imported & {"json", "dataclasses", "requests", "jinja2", "inspect", "shutil", "bz2",
-                           "lzma", "tomllib", "pathlib"}
+                           "lzma", "tomllib", "pathlib", "urllib.parse"}
+
+
+def test_no_named_tuple_is_built_from_string_annotations():
+    """Under ``from __future__ import annotations`` typing compiles each field's annotation
+    string when a NamedTuple class is made: a compiler run per field on every start-up."""
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        lazy = any(isinstance(node, ast.ImportFrom) and node.module == "__future__"
+                   for node in tree.body)
+        named_tuples = [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+                        and any(getattr(base, "id", None) == "NamedTuple" for base in node.bases)]
+        assert not (lazy and named_tuples), f"{name}: {named_tuples}"
 
 
 @pytest.mark.parametrize("fmt, module", [("json", "json"), ("github", "mta_sfsf.report.github")])
