@@ -5,20 +5,14 @@ Nothing is written when validation finds an error (or, with ``--strict``, a warn
 are built in memory first, checked, then written (``--check`` compares instead, ``--diff`` prints
 the descriptor's change); the input is never modified.
 """
-from __future__ import annotations
-
-import difflib
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO, Dict, List, Optional, TextIO, Tuple, Union
+from typing import BinaryIO, Dict, List, NamedTuple, Optional, TextIO, Tuple, Union
 
-from ..descriptor import edit, mtar_rewrite
+from ..descriptor import edit
 from . import landscape
 from .connections import PARAMETER, modules_with_connections, parse, plain
 from ..descriptor.load import (MTAR_DESCRIPTOR, UTF8_BOM, Descriptor, descriptor_in,
@@ -34,9 +28,12 @@ from ..rules.outbound import TOOL_KEYS
 from ..descriptor.yaml_io import YMap, load_values
 
 PLAN_FILE, RUNBOOK_FILE, DESCRIPTOR_FILE = "plan.json", "RUNBOOK.md", "mtad.yaml"
-# What expand last wrote into an output folder: each file's SHA-256. A file there that matches
-# neither its entry nor the new output was written by someone else: not replaced without --force.
+# What expand last wrote into an output folder: each file's SHA-256 ("files"; a file there that
+# matches neither its entry nor the new output was written by someone else: not replaced without
+# --force), and what the runbook was rendered from ("rendered": runbook.rendering_digest).
 MANIFEST_FILE = ".mta-sfsf-manifest.json"
+CHUNK = 1 << 20  # files are read and copied in pieces of this size
+MAX_RUNBOOK = 64 << 20  # a runbook larger than this is someone else's file, not reused
 RUNBOOK_TEMPLATE = "RUNBOOK.md.j2"
 
 
@@ -68,8 +65,10 @@ class CopiedFile(StreamedOutput):
         self.source = source
 
     def write_to(self, stream: BinaryIO) -> None:
+        import shutil
+
         with open(self.source, "rb") as handle:
-            shutil.copyfileobj(handle, stream, mtar_rewrite.CHUNK)
+            shutil.copyfileobj(handle, stream, CHUNK)
 
 
 class RewrittenArchive(StreamedOutput):
@@ -79,6 +78,8 @@ class RewrittenArchive(StreamedOutput):
         self.source, self.descriptor = source, descriptor
 
     def write_to(self, stream: BinaryIO) -> None:
+        from ..descriptor import mtar_rewrite  # zipfile: only for an archive
+
         with open(self.source, "rb") as handle:
             mtar_rewrite.rewrite(handle, MTAR_DESCRIPTOR, self.descriptor, stream, self.source)
 
@@ -108,10 +109,9 @@ class _HashingSink:
         return len(data)
 
 
-@dataclass
-class ExpandOptions:
+class ExpandOptions(NamedTuple):
     path: str
-    extensions: List[str] = field(default_factory=list)
+    extensions: List[str] = []
     outdir: str = "out"
     host: Optional[str] = None
     account: Optional[str] = None
@@ -124,7 +124,7 @@ class ExpandOptions:
     platform: str = ""  # empty: the configuration's, else auto
     color: str = "auto"
     quiet: bool = False
-    ignore: List[str] = field(default_factory=list)  # codes to silence, besides the configuration's
+    ignore: List[str] = []  # codes to silence, besides the configuration's
     config: Optional[str] = None  # this configuration file instead of the one found
     no_config: bool = False
     force: bool = False  # replace output files even when mta-sfsf did not write them
@@ -136,7 +136,7 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
         raise UsageError(f"--mode {options.mode!r}: choose {', '.join(MODES)}")
     host = landscape.normalize_host(options.host)
     account = landscape.normalize_account(options.account)
-    if options.templates and not Path(options.templates).is_dir():
+    if options.templates and not os.path.isdir(options.templates):
         raise UsageError(f"--templates {options.templates}: not a folder")
     known = declared().__contains__  # expand has loaded every layer that declares codes
     chosen = settings(options, known, FORMATS, default_format())
@@ -168,11 +168,14 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
         return 1
 
     old_text, new_text = deployable_text(descriptor, options.mode)
-    outputs = build_outputs(options, descriptor, plan, old_text, new_text)
+    manifest = _read_manifest(options.outdir)
+    outputs, rendered = build_outputs(options, descriptor, plan, old_text, new_text, manifest)
     targets = {name: os.path.join(options.outdir, name) for name in outputs}
     _refuse_overwriting_inputs(options, targets.values())
 
     if options.diff:
+        import difflib
+
         name = _descriptor_output_name(options.path)
         out.writelines(difflib.unified_diff(
             old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
@@ -185,9 +188,9 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
     if options.diff:
         return 0
     first = next(iter(targets.values()))
-    manifest = _read_manifest(options.outdir)
+    files = manifest["files"]
     if not options.force:
-        _refuse_replacing_others_files(targets, outputs, manifest)
+        _refuse_replacing_others_files(targets, outputs, files)
     try:
         _make_folder(options.outdir)
     except OSError as exc:
@@ -197,11 +200,11 @@ def run(options: ExpandOptions, out: Optional[TextIO] = None, err: Optional[Text
             _write_atomically(targets[name], data)
         except OSError as exc:  # permissions, disk full, a folder where the file should be
             raise OutputError(f"cannot write {targets[name]}: {exc.strerror or exc}") from None
-        manifest[name] = _file_hash(targets[name])
+        files[name] = _file_hash(targets[name])
     try:
         _write_atomically(os.path.join(options.outdir, MANIFEST_FILE), json.dumps(
-            {"format": "mta-sfsf-manifest", "version": 1, "files": manifest}, indent=2,
-            sort_keys=True).encode("utf-8") + b"\n")
+            {"format": "mta-sfsf-manifest", "version": 1, "files": files, "rendered": rendered},
+            indent=2, sort_keys=True).encode("utf-8") + b"\n")
     except OSError as exc:
         raise OutputError(f"cannot write {MANIFEST_FILE} in {options.outdir}: "
                           f"{exc.strerror or exc}") from None
@@ -265,9 +268,11 @@ def removal_paths(data: object, mode: str) -> List[tuple]:
 
 
 def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, old_text: str,
-                  new_text: str) -> Dict[str, Output]:
-    """The outputs by file name."""
-    from .render import render, runbook_context
+                  new_text: str, manifest: dict) -> Tuple[Dict[str, Output], Dict[str, str]]:
+    """The outputs by file name, and what the runbook was rendered from (for the manifest). A
+    runbook expand wrote earlier from the very same sources is kept as it is, not rendered
+    again: the text would be byte for byte the same."""
+    from .runbook import rendering_digest
 
     outputs: Dict[str, Output] = {}
     name = _descriptor_output_name(options.path)
@@ -276,10 +281,31 @@ def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, ol
     invocation = {"plan": os.path.join(options.outdir, PLAN_FILE),
                   "deployable": os.path.join(options.outdir, name),
                   "extensions": list(dict.fromkeys(options.extensions))}
-    runbook = render(RUNBOOK_TEMPLATE, runbook_context(plan.as_dict(), invocation),
-                     options.templates)
-    outputs[RUNBOOK_FILE] = runbook.encode("utf-8")
-    return outputs
+    plan_data = plan.as_dict()
+    digest = None if options.templates else rendering_digest(plan_data, invocation)
+    runbook = None
+    if digest is not None and manifest["rendered"].get(RUNBOOK_FILE) == digest:
+        runbook = _unchanged(os.path.join(options.outdir, RUNBOOK_FILE),
+                             manifest["files"].get(RUNBOOK_FILE))
+    if runbook is None:
+        from .render import render
+        from .runbook import runbook_context
+
+        runbook = render(RUNBOOK_TEMPLATE, runbook_context(plan_data, invocation),
+                         options.templates).encode("utf-8")
+    outputs[RUNBOOK_FILE] = runbook
+    return outputs, ({RUNBOOK_FILE: digest} if digest is not None else {})
+
+
+def _unchanged(path: str, recorded: Optional[str]) -> Optional[bytes]:
+    """The bytes of ``path`` when their SHA-256 is ``recorded`` (what expand wrote there), else
+    None (no such file, or changed since)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_RUNBOOK + 1)
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == recorded else None
 
 
 def _descriptor_output_name(path: str) -> str:
@@ -314,6 +340,8 @@ def _files_read(path: str) -> Optional[str]:
     if path == "-":
         return None
     if os.path.isdir(path):
+        from pathlib import Path
+
         found = descriptor_in(Path(path))
         return str(found) if found is not None else None
     return path
@@ -334,7 +362,7 @@ def _differs(path: str, data: Output) -> bool:
             if isinstance(data, bytes):
                 return handle.read(len(data) + 1) != data
             digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(mtar_rewrite.CHUNK), b""):
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
                 digest.update(chunk)
     except OSError:
         return True
@@ -346,25 +374,25 @@ def _file_hash(path: str) -> Optional[str]:
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(mtar_rewrite.CHUNK), b""):
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
                 digest.update(chunk)
     except OSError:
         return None
     return digest.hexdigest()
 
 
-def _read_manifest(folder: str) -> Dict[str, str]:
-    """File name -> SHA-256 of what expand last wrote in ``folder``; empty when there is no
-    readable manifest (then every existing output file counts as someone else's)."""
+def _read_manifest(folder: str) -> dict:
+    """What expand last wrote in ``folder``: ``files`` (file name -> SHA-256) and ``rendered``
+    (file name -> the digest of its sources); both empty when there is no readable manifest
+    (then every existing output file counts as someone else's)."""
     try:
         with open(os.path.join(folder, MANIFEST_FILE), "rb") as handle:
             data = json.loads(handle.read(1024 * 1024).decode("utf-8"))
     except (OSError, ValueError, RecursionError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+        data = None
+    data = data if isinstance(data, dict) else {}
+    return {key: {k: v for k, v in data[key].items() if isinstance(k, str) and isinstance(v, str)}
+            if isinstance(data.get(key), dict) else {} for key in ("files", "rendered")}
 
 
 def _refuse_replacing_others_files(targets: Dict[str, str], outputs: Dict[str, "Output"],

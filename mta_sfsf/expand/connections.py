@@ -7,7 +7,6 @@ or left unset, never a crash.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..diagnostics import Loc
@@ -23,8 +22,19 @@ _DEPENDENCY_REF = re.compile(r"^~\{(?:([^{}/]+)/)?([^{}/]+)\}$")
 _PARAMETER_REF = re.compile(r"^\$\{([^{}]+)\}$")
 
 
-@dataclass
-class SecretRef:
+class _Record:
+    """Built from keyword arguments, one per annotated field; a field not given keeps the class's
+    default. (A dataclass would do the same, but importing dataclasses loads inspect: about a
+    tenth of ``expand``'s start-up.)"""
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(self.__annotations__)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
+        self.__dict__.update(values)
+
+
+class SecretRef(_Record):
     """Where a secret lives; never the secret itself."""
 
     env: str
@@ -41,8 +51,7 @@ class SecretRef:
         return out
 
 
-@dataclass
-class Integration:
+class Integration(_Record):
     name: str
     event: Optional[str]
     endpoint: Optional[str]
@@ -57,8 +66,7 @@ class Integration:
         return f'integration "{self.name}"'
 
 
-@dataclass
-class Connection:
+class Connection(_Record):
     name: str
     type: str
     module: str
@@ -75,14 +83,19 @@ class Connection:
     token_url: Optional[str] = None
     subject_name_id: Optional[str] = None
     subject_name_id_format: Optional[str] = None
-    assertion_attributes_mapping: Dict[str, str] = field(default_factory=dict)
-    integrations: List[Integration] = field(default_factory=list)
+    assertion_attributes_mapping: Dict[str, str]  # set in __init__: a fresh dict each
+    integrations: List[Integration]  # and a fresh list
     keys: Tuple[str, ...] = ()  # the keys the user wrote
     set_by_extension: bool = False  # the list comes from an extension descriptor
     path: Tuple[Any, ...] = ()  # the list item's key path in the descriptor
     list_loc: Optional[Loc] = None  # where the sfsf-outbound-connections list is written
     parameters_loc: Optional[Loc] = None  # the module's parameters, where ``name`` belongs
     module_label: str = ""  # ``module "app"`` (``modules[3]`` without a name), for messages
+
+    def __init__(self, **values: Any) -> None:
+        self.assertion_attributes_mapping = {}
+        self.integrations = []
+        super().__init__(**values)
 
     @property
     def saml(self) -> bool:

@@ -13,7 +13,8 @@ import pytest
 from expand_helpers import prepare, run
 from mta_sfsf.expand.connections import parse
 from mta_sfsf.expand.plan import build
-from mta_sfsf.expand.render import code, md_inline, render, runbook_context
+from mta_sfsf.expand.render import render
+from mta_sfsf.expand.runbook import code, md_inline, runbook_context
 from mta_sfsf.descriptor.yaml_io import load_text
 
 HOSTILE = {
