@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shlex
+import sys
 from typing import List, Optional
 
 from .. import __version__
@@ -35,17 +36,17 @@ def shipped_templates() -> Optional[str]:
 
 def rendering_digest(plan: dict, invocation: dict) -> Optional[str]:
     """A SHA-256 of everything the runbook of ``plan`` is rendered from with the shipped
-    templates: the plan, how expand was called, the templates, the rendering code and the
-    installed Jinja2. Two renderings with one digest are byte for byte the same; None when a
-    source cannot be read (then the runbook is always rendered)."""
+    templates: the plan, how expand was called, the templates, the rendering code, the installed
+    Jinja2 and the Python version. Two renderings with one digest are byte for byte the same;
+    None when a source cannot be read (then the runbook is always rendered)."""
     from importlib.machinery import PathFinder
 
     folder = shipped_templates()
     jinja2 = PathFinder.find_spec("jinja2")
     if folder is None or jinja2 is None or not jinja2.origin:
         return None
-    digest = hashlib.sha256(json.dumps([__version__, plan, invocation], sort_keys=True,
-                                       ensure_ascii=True).encode("ascii"))
+    digest = hashlib.sha256(json.dumps([__version__, sys.version, plan, invocation],
+                                       sort_keys=True, ensure_ascii=True).encode("ascii"))
     try:
         sources = [os.path.join(folder, name) for name in sorted(os.listdir(folder))
                    if name.endswith(".j2")]
