@@ -45,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -53,8 +54,8 @@ SAMPLE = ROOT / "sample-mta" / "mtad.yaml"
 SAMPLE_EXT = ROOT / "sample-mta" / "sample.mtaext"
 BARE_LOAD = ("import sys\nfrom ruamel.yaml import YAML\n"
              "with open(sys.argv[1], encoding='utf-8') as f:\n    YAML().load(f)\n")
-# What the installed ``mta-sfsf`` command runs (pip's console script), from the checkout.
-CONSOLE_SCRIPT = "import re, sys\nfrom mta_sfsf.cli import main\nsys.exit(main())\n"
+# What the installed ``mta-sfsf`` command runs: pip's console script for the entry point.
+CONSOLE_SCRIPT = "import re, sys\nfrom {module} import {function}\nsys.exit({function}())\n"
 # In a fresh process with the checkout on the path: the reader's tree against plain values.
 POSITIONS = """\
 import gc, json, sys, tracemalloc
@@ -162,9 +163,12 @@ class Checkout:
         self.env = {key: value for key, value in os.environ.items()
                     if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
         self.env["PYTHONPATH"] = str(root)
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        module, function = project["project"]["scripts"]["mta-sfsf"].split(":")
+        self.script = CONSOLE_SCRIPT.format(module=module, function=function)
 
     def command(self, *args: str) -> List[str]:
-        return [sys.executable, "-c", CONSOLE_SCRIPT, *args]
+        return [sys.executable, "-c", self.script, *args]
 
 
 def run_once(command: Sequence[str], cwd: Path, env: Dict[str, str]) -> Tuple[float, int]:

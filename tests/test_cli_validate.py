@@ -122,3 +122,37 @@ def test_python_m_in_a_subprocess_imports_neither_requests_nor_jinja2(tmp_path):
     assert "mta_sfsf" in imported and "ruamel" in imported
     assert not imported & {"requests", "jinja2", "urllib3", "markupsafe"}
     assert result.stdout == "0 error(s), 0 warning(s) in 2 files\n"
+
+
+def _command(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    """``mta-sfsf ARGS`` as the installed command runs it (the console entry point)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-c", "from mta_sfsf.cli import console; console()",
+                           *args], cwd=ROOT, env=env, timeout=60, **kwargs)
+
+
+def test_the_command_ends_without_the_shutdown_but_with_all_its_output(capsys):
+    """The command skips Python's shutdown: every byte of a long report still arrives, and
+    the exit code is main's."""
+    cases = sorted(str(p) for p in (ROOT / "tests" / "cases" / "negative").glob("*.yaml"))
+    assert main(["validate", *cases, "--format", "json"]) == 1
+    expected = capsys.readouterr()
+    done = _command("validate", *cases, "--format", "json", capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (1, expected.out, expected.err)
+    assert len(done.stdout) > 64 * 1024  # more than a pipe's buffer
+    assert _command("validate", MTAD, "-e", EXT, capture_output=True).returncode == 0
+    assert _command("validate", "--no-such-option", capture_output=True).returncode == 2
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    cases = sorted(str(p) for p in (ROOT / "tests" / "cases" / "negative").glob("*.yaml"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", "from mta_sfsf.cli import console; "
+                                "console()", "validate", *cases * 5], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(10)
+    process.stdout.close()  # as `| head -c 10` does
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert err == "", err

@@ -56,7 +56,7 @@ def entry_command(hook):
     if installed.exists() or shutil.which(command[0]):
         return [str(installed) if installed.exists() else command[0], *command[1:]]
     scripts = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert f'{command[0]} = "mta_sfsf.cli:main"' in scripts
+    assert f'{command[0]} = "mta_sfsf.cli:console"' in scripts
     return [sys.executable, "-m", "mta_sfsf", *command[1:]]
 
 
