@@ -9,7 +9,6 @@ import os
 import re
 import threading
 from typing import Any, Iterable, List, Mapping, Optional
-from urllib.parse import quote, quote_plus
 
 REDACTED = "(sensitive)"
 _KNOWN: set = set()
@@ -44,6 +43,8 @@ def remember(value: str) -> None:
     """Register a value (and its encoded forms) for ``redact`` and ``resembles_secret``."""
     if not value or len(value) < 4:
         return
+    from urllib.parse import quote, quote_plus  # only a run that meets a secret pays for it
+
     raw = value.encode("utf-8", "surrogatepass")
     forms = {value, quote(raw, safe=""), quote(raw), quote_plus(raw),
              base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
@@ -55,6 +56,8 @@ def remember(value: str) -> None:
 def remember_basic(user: str, password: str) -> None:
     """Register the Basic ``Authorization`` form of a client ID and secret (also URL-encoded,
     as a server may echo it in a redirect's ``Location``)."""
+    from urllib.parse import quote, quote_plus
+
     remember(password)
     basic = base64.b64encode(f"{user}:{password}".encode("utf-8", "surrogatepass")).decode()
     with _LOCK:

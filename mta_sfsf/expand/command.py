@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from typing import BinaryIO, Dict, List, NamedTuple, Optional, TextIO, Tuple, Union
 
 from ..descriptor import edit
@@ -435,9 +434,23 @@ def _mode_for(path: str) -> int:
         return 0o666 & ~mask
 
 
+def _temporary_file(folder: str) -> Tuple[int, str]:
+    """A new file of this user's only, under an unguessable name in ``folder`` (as
+    tempfile.mkstemp makes one: the exclusive create refuses a name that exists, a link
+    included; the tempfile module would load shutil and random on every run)."""
+    for _ in range(100):
+        path = os.path.join(folder, f".mta-sfsf-{os.urandom(8).hex()}")
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                           | getattr(os, "O_BINARY", 0), 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
+
+
 def _write_atomically(path: str, data: Output) -> None:
     folder = os.path.dirname(path) or "."
-    handle, temp = tempfile.mkstemp(prefix=".mta-sfsf-", dir=folder)
+    handle, temp = _temporary_file(folder)
     try:
         with os.fdopen(handle, "wb") as stream:
             if isinstance(data, bytes):
