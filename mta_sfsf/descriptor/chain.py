@@ -33,7 +33,7 @@ from typing import Any, Dict, List, Optional
 
 from ..diagnostics import Diagnostic, Path, Suggester, declare, listing, make, suggest
 from .sensitive import secret_values
-from .yaml_io import CyclicGCPaused, YMap, YSeq, key_loc, raw_text, value_loc
+from .yaml_io import CyclicGCPaused, YMap, YSeq, copied, key_loc, raw_text, set_raw, value_loc
 
 CODES = declare({
     "X001": ("error", "two extension descriptors extend the same parent"),
@@ -167,7 +167,7 @@ class _Merge:
 
     def descriptor(self, base: YMap) -> YMap:
         ext = self.ext.data
-        merged = _copy_map(base)
+        merged = copied(base)
         for key in ext:
             if key not in _TOP_KEYS:
                 self._ignored(ext, key, (key,), _TOP_KEYS)
@@ -246,7 +246,7 @@ class _Merge:
         # or map written as a name is the structure rules' finding, and unhashable here.
         by_name = {item["name"]: i for i, item in enumerate(old_items)
                    if isinstance(item, YMap) and isinstance(item.get("name"), str)}
-        result = _copy_seq(old) if isinstance(old, YSeq) else None
+        result = copied(old) if isinstance(old, YSeq) else None
         known: List[Any] = []  # [sorted names, their Suggester], built on the first unknown one
         for index, item in enumerate(new):
             here = path + (index,)
@@ -263,7 +263,7 @@ class _Merge:
                 self._unknown(item, kind, name, owner, here, *known)
                 continue
             position = by_name[name]
-            element = _copy_map(old_items[position])
+            element = copied(old_items[position])
             self._element(element, item, kind, here, _named(originals, name))
             result[position] = element
         if result is not None:
@@ -339,7 +339,7 @@ class _Merge:
 
     def _deep(self, old: YMap, new: YMap, path: Path) -> YMap:
         """The deployer's merge of two parameter maps: maps merge, other values replace."""
-        merged = _copy_map(old)
+        merged = copied(old)
         for key, value in new.items():
             before = old.get(key)
             if isinstance(before, YMap) and isinstance(value, YMap):
@@ -400,29 +400,7 @@ def _set(target: YMap, key: str, source: YMap) -> None:
         target.key_locs[key] = key_loc(source, key)
     target.value_locs[key] = value_loc(source, key)
     target.spans.pop(key, None)  # offsets into another file's text are no use here
-    target.raws.pop(key, None)
-    if key in source.raws:
-        target.raws[key] = source.raws[key]
-
-
-def _copy_map(node: YMap) -> YMap:
-    copy = YMap(node.loc)
-    copy.update(node)
-    copy.key_locs.update(node.key_locs)
-    copy.value_locs.update(node.value_locs)
-    copy.spans.update(node.spans)
-    copy.raws.update(node.raws)
-    copy.end = node.end
-    return copy
-
-
-def _copy_seq(node: YSeq) -> YSeq:
-    copy = YSeq(node.loc)
-    copy.extend(node)
-    copy.item_locs.extend(node.item_locs)
-    copy.spans.extend(node.spans)
-    copy.end = node.end
-    return copy
+    set_raw(target, key, source.raws.get(key))
 
 
 def _type_text(value: Any) -> str:

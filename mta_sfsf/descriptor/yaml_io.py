@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import gc
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from array import array
+from collections.abc import Mapping, MutableMapping, MutableSequence
+from types import MappingProxyType
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..diagnostics import Diagnostic, Loc, make
 
@@ -35,24 +38,6 @@ _FLOAT = re.compile(
     r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-
-
-class YMap(dict):
-    """A mapping that knows where it, its keys and its values are.
-
-    ``spans[key]`` is (start of key, end of value) as character offsets, for byte-exact splicing.
-    """
-
-    __slots__ = ("loc", "key_locs", "value_locs", "spans", "raws", "end")
-
-    def __init__(self, loc: Loc) -> None:
-        super().__init__()
-        self.loc = loc
-        self.key_locs: Dict[str, Loc] = {}
-        self.value_locs: Dict[str, Loc] = {}
-        self.spans: Dict[str, Tuple[int, int]] = {}
-        self.raws: Dict[str, str] = {}
-        self.end = 0
 
 
 class Sensitive(str):
@@ -78,32 +63,305 @@ def _sensitive(value: str) -> "Sensitive":
     return Sensitive(value)
 
 
-class YSeq(list):
-    """A sequence that knows where it and each item are."""
+# Positions are C ints in one flat array per container, read back as Loc tuples on demand: a
+# Loc per key and value and a span tuple per key, each in a dict, cost 12 KB a module at scale.
+# Unsigned: an array converts those faster. The reader refuses inputs over MAX_BYTES, so every
+# line, column and offset fits.
+_TYPE = "I"
+_ABSENT = 0xFFFFFFFF  # in the first int of a position: not set
+# A YMap's row per key: key Loc (file, line, column, index), value Loc (the same), span (start,
+# end); a Loc's file is a number, 0 for the container's own file (see _file_number).
+_KEY, _VALUE, _SPAN, _ROW = 0, 4, 8, 10
+_EMPTY_ROW = (_ABSENT, 0, 0, 0, _ABSENT, 0, 0, 0, _ABSENT, 0)
+_NO_RAWS: Mapping[str, str] = MappingProxyType({})
+_NO_INTS = array(_TYPE)  # shared by containers without positions: never written to
+_new_tuple = tuple.__new__  # a NamedTuple built without its Python-level __new__: the hot path
 
-    __slots__ = ("loc", "item_locs", "spans", "end")
+
+class YMap(dict):
+    """A mapping that knows where it, its keys and its values are.
+
+    ``key_locs`` and ``value_locs`` map a key to its Loc; ``spans[key]`` is (start of key, end
+    of value) as character offsets, for byte-exact splicing. All three are read-write views of
+    one store; each lists its keys in the order they first got a position. ``raws`` holds the
+    original text of non-string scalars (write it with ``set_raw``).
+    """
+
+    __slots__ = ("loc", "end", "raws", "_rows", "_ints", "_files")
 
     def __init__(self, loc: Loc) -> None:
-        super().__init__()
         self.loc = loc
-        self.item_locs: List[Loc] = []
-        self.spans: List[Tuple[int, int]] = []
         self.end = 0
+        self.raws: Mapping[str, str] = _NO_RAWS
+        self._rows: Dict[Any, int] = {}  # key -> its row in _ints
+        self._ints = _NO_INTS  # until a position is written (the reader writes them at once)
+        self._files: Optional[List[str]] = None  # [loc.file, other files...] once one is needed
+
+    @property
+    def key_locs(self) -> "MutableMapping[Any, Loc]":
+        return _MapLocs(_writable(self, "_ints"), _KEY)
+
+    @property
+    def value_locs(self) -> "MutableMapping[Any, Loc]":
+        return _MapLocs(_writable(self, "_ints"), _VALUE)
+
+    @property
+    def spans(self) -> "MutableMapping[Any, Tuple[int, int]]":
+        return _MapSpans(_writable(self, "_ints"), _SPAN)
+
+
+class YSeq(list):
+    """A sequence that knows where it and each item are (``item_locs[i]``, and ``spans[i]``:
+    its start and end offsets), in list-like views of flat int arrays."""
+
+    __slots__ = ("loc", "end", "_locs", "_spans", "_files")
+
+    def __init__(self, loc: Loc) -> None:
+        self.loc = loc
+        self.end = 0
+        self._locs = _NO_INTS  # (file, line, column, index) per item
+        self._spans = _NO_INTS  # (start, end) per item
+        self._files: Optional[List[str]] = None
+
+    @property
+    def item_locs(self) -> "MutableSequence[Loc]":
+        return _SeqLocs(self, _writable(self, "_locs")._locs)
+
+    @property
+    def spans(self) -> "MutableSequence[Tuple[int, int]]":
+        return _SeqSpans(self, _writable(self, "_spans")._spans)
+
+
+def _writable(node: Any, name: str) -> Any:
+    """``node``, with an array of its own in ``name`` (not the shared empty one)."""
+    if getattr(node, name) is _NO_INTS:
+        setattr(node, name, array(_TYPE))
+    return node
+
+
+def _file_number(node: Any, file: str) -> int:
+    if file == node.loc.file:
+        return 0
+    if node._files is None:
+        node._files = [node.loc.file]
+    if file not in node._files:
+        node._files.append(file)
+    return node._files.index(file)
+
+
+def _loc_ints(node: Any, loc: Loc) -> Tuple[int, int, int, int]:
+    return (_file_number(node, loc.file), loc.line, loc.column, loc.index)
+
+
+def _loc_at(node: Any, ints: array, at: int) -> Loc:
+    file = node.loc.file if not ints[at] else node._files[ints[at]]
+    return _new_tuple(Loc, (file, ints[at + 1], ints[at + 2], ints[at + 3]))
+
+
+def _map_loc(node: YMap, key: Any, at: int) -> Optional[Loc]:
+    """The Loc of a key (at=_KEY) or of its value (_VALUE), None when not set."""
+    row = node._rows.get(key)
+    if row is None or node._ints[row * _ROW + at] == _ABSENT:
+        return None
+    return _loc_at(node, node._ints, row * _ROW + at)
+
+
+def _map_set(node: YMap, key: Any, at: int, ints: Sequence[int]) -> None:
+    _writable(node, "_ints")
+    row = node._rows.get(key)
+    if row is None:
+        row = node._rows[key] = len(node._rows)
+        node._ints.extend(_EMPTY_ROW)
+    start = row * _ROW + at
+    node._ints[start:start + len(ints)] = array(_TYPE, ints)
+
+
+class _Locs:
+    """Reads and writes Locs in a field's ints."""
+
+    __slots__ = ()
+    _width = 4
+
+    def _read(self, start: int) -> Loc:
+        return _loc_at(self._node, self._array, start)
+
+    def _pack(self, loc: Loc) -> Tuple[int, ...]:
+        return _loc_ints(self._node, loc)
+
+
+class _Spans:
+    """Reads and writes (start, end) offsets in a field's ints."""
+
+    __slots__ = ()
+    _width = 2
+
+    def _read(self, start: int) -> Tuple[int, int]:
+        ints = self._array
+        return (ints[start], ints[start + 1])
+
+    def _pack(self, span: Tuple[int, int]) -> Tuple[int, ...]:
+        start, end = span
+        return (start, end)
+
+
+class _MapField(MutableMapping):
+    """One kind of position of a YMap's keys, as a dict (``_read`` and ``_pack`` convert)."""
+
+    __slots__ = ("_node", "_array", "_at")
+
+    def __init__(self, node: YMap, at: int) -> None:
+        self._node, self._array, self._at = node, node._ints, at
+
+    def _start(self, key: Any) -> int:
+        """Where the key's position starts in the ints, -1 when it has none."""
+        row = self._node._rows.get(key)
+        if row is None or self._array[row * _ROW + self._at] == _ABSENT:
+            return -1
+        return row * _ROW + self._at
+
+    def __getitem__(self, key: Any) -> Any:
+        start = self._start(key)
+        if start < 0:
+            raise KeyError(key)
+        return self._read(start)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        start = self._start(key)
+        return default if start < 0 else self._read(start)
+
+    def __contains__(self, key: Any) -> bool:
+        return self._start(key) >= 0
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        _map_set(self._node, key, self._at, self._pack(value))
+
+    def __delitem__(self, key: Any) -> None:
+        start = self._start(key)
+        if start < 0:
+            raise KeyError(key)
+        self._array[start] = _ABSENT
+
+    def __iter__(self) -> Iterator[Any]:
+        ints, at = self._array, self._at
+        return iter([key for key, row in self._node._rows.items()
+                     if ints[row * _ROW + at] != _ABSENT])
+
+    def __len__(self) -> int:
+        ints, at = self._array, self._at
+        return sum(ints[row * _ROW + at] != _ABSENT for row in self._node._rows.values())
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class _SeqField(MutableSequence):
+    """One kind of position of a YSeq's items, as a list (``_read`` and ``_pack`` convert)."""
+
+    __slots__ = ("_node", "_array")
+    _width: int
+
+    def __init__(self, node: YSeq, ints: array) -> None:
+        self._node, self._array = node, ints
+
+    def __len__(self) -> int:
+        return len(self._array) // self._width
+
+    def _start(self, index: int) -> int:
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("list index out of range")
+        return index * self._width
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._read(self._start(index))
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        start = self._start(index)
+        self._array[start:start + self._width] = array(_TYPE, self._pack(value))
+
+    def __delitem__(self, index: int) -> None:
+        start = self._start(index)
+        del self._array[start:start + self._width]
+
+    def insert(self, index: int, value: Any) -> None:
+        start = max(0, min(index + len(self) if index < 0 else index, len(self))) * self._width
+        self._array[start:start] = array(_TYPE, self._pack(value))
+
+    def append(self, value: Any) -> None:
+        self._array.extend(self._pack(value))
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, (_SeqField, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+class _MapLocs(_Locs, _MapField):
+    __slots__ = ()
+
+
+class _MapSpans(_Spans, _MapField):
+    __slots__ = ()
+
+
+class _SeqLocs(_Locs, _SeqField):
+    __slots__ = ()
+
+
+class _SeqSpans(_Spans, _SeqField):
+    __slots__ = ()
+
+
+def copied(node: Any) -> Any:
+    """A copy of a YMap or YSeq: the same values, positions of its own."""
+    copy = type(node)(node.loc)
+    if isinstance(node, YMap):
+        copy.update(node)
+        copy._rows = dict(node._rows)
+        copy._ints = node._ints[:] if node._ints else _NO_INTS
+        copy.raws = dict(node.raws) if node.raws else _NO_RAWS
+    else:
+        copy.extend(node)
+        copy._locs = node._locs[:] if node._locs else _NO_INTS
+        copy._spans = node._spans[:] if node._spans else _NO_INTS
+    copy._files = None if node._files is None else list(node._files)
+    copy.end = node.end
+    return copy
+
+
+def set_raw(node: YMap, key: Any, raw: Optional[str]) -> None:
+    """Remember the text a non-string scalar was written as (None: forget it)."""
+    if raw is not None:
+        if node.raws is _NO_RAWS:
+            node.raws = {}
+        node.raws[key] = raw  # type: ignore[index]
+    elif key in node.raws:
+        del node.raws[key]  # type: ignore[attr-defined]
 
 
 def value_loc(container: Any, key: Any) -> Loc:
     """Where ``container[key]`` stands (the container itself when unknown)."""
     if isinstance(container, YMap):
-        return container.value_locs.get(key, container.loc)
-    if isinstance(container, YSeq) and isinstance(key, int) and 0 <= key < len(container.item_locs):
-        return container.item_locs[key]
+        return _map_loc(container, key, _VALUE) or container.loc
+    if (isinstance(container, YSeq) and isinstance(key, int)
+            and 0 <= key < len(container._locs) // 4):
+        return _loc_at(container, container._locs, key * 4)
     return container.loc
 
 
 def key_loc(container: Any, key: Any) -> Loc:
     """Where the key ``key`` of a mapping stands."""
     if isinstance(container, YMap):
-        return container.key_locs.get(key, container.loc)
+        return _map_loc(container, key, _KEY) or container.loc
     return value_loc(container, key)
 
 
@@ -189,11 +447,13 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
-_new_tuple = tuple.__new__  # a NamedTuple built without its Python-level __new__: the hot path
-
-
 def _loc(file: str, mark) -> Loc:
     return _new_tuple(Loc, (file, mark.line + 1, mark.column + 1, mark.index))
+
+
+def _as_loc(place: tuple) -> Loc:
+    """A place of ``_build`` (a plain tuple of a Loc's fields) as a Loc."""
+    return _new_tuple(Loc, place)
 
 
 # The line breaks libyaml counts (YAML 1.1: LF, CR, CRLF, NEL, LS, PS); positions, edits and
@@ -365,15 +625,19 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
                                     MappingStartEvent, ScalarEvent, SequenceEndEvent,
                                     SequenceStartEvent)
 
-    # A frame is [container, pending key (maps), key location, key start, expanded count,
-    # anchor, merge sources, has a merge key, key end].
+    # A frame is [container, pending key (maps), key place, key start, expanded count, anchor,
+    # merge sources, has a merge key, key end, the container's position ints (a map's rows, a
+    # list's locations), a list's spans]: lists until the container ends, as an array grows
+    # slowly one position at a time. A place is a Loc's fields in a plain tuple, which indexes
+    # faster; it becomes a Loc only for a finding.
     stack: List[list] = []
     anchors: Dict[str, Tuple[Any, int]] = {}
     root: Any = None
     documents = 0
     aliased = 0
 
-    def add(value: Any, loc: Loc, start: int, end: int, size: int, raw: Optional[str]) -> None:
+    def add(value: Any, place: tuple, start: int, end: int, size: int,
+            raw: Optional[str]) -> None:
         nonlocal root
         if not stack:
             root = value
@@ -381,66 +645,74 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
         frame = stack[-1]
         frame[4] += size
         container = frame[0]
-        if isinstance(container, YSeq):
+        if isinstance(container, YSeq):  # every position here is in the container's file: 0
             container.append(value)
-            container.item_locs.append(loc)
-            container.spans.append((start, end))
+            frame[9] += (0, place[1], place[2], place[3])
+            frame[10] += (start, end)
             return
         if frame[1] is _NO_KEY:
             if isinstance(value, (YMap, YSeq)):
-                raise _Refused(make("Y001", loc, "a mapping key must be a scalar"))
+                raise _Refused(make("Y001", _as_loc(place), "a mapping key must be a scalar"))
             frame[1] = "" if value is None else (raw if raw is not None else str(value))
-            frame[2] = loc
+            frame[2] = place
             frame[3] = start
             frame[8] = end
             return
-        key, kloc = frame[1], frame[2]
+        key, kplace = frame[1], frame[2]
         frame[1] = _NO_KEY
         if key == "<<" and frame[7]:
-            frame[6].append((value, loc))
+            frame[6].append((value, _as_loc(place)))
             return
-        if key in container:
-            first = container.key_locs[key]
+        rows, ints = container._rows, frame[9]
+        row = rows.get(key)
+        if row is None:
+            rows[key] = len(rows)
+            ints += (0, kplace[1], kplace[2], kplace[3], 0, place[1], place[2], place[3],
+                     frame[3], end)
+        else:
+            first = row * _ROW + _KEY
             diagnostics.append(make(
-                "Y002", kloc, f"duplicate key '{key}' (first at line {first.line}, column "
-                f"{first.column}); the MTA deployer keeps the last one, other tools the first"))
+                "Y002", _as_loc(kplace), f"duplicate key '{key}' (first at line "
+                f"{ints[first + 1]}, column {ints[first + 2]}); the MTA deployer keeps the last "
+                "one, other tools the first"))
+            ints[row * _ROW:(row + 1) * _ROW] = (0, kplace[1], kplace[2], kplace[3], 0, place[1],
+                                                  place[2], place[3], frame[3], end)
+            set_raw(container, key, None)
         container[key] = value
-        container.key_locs[key] = kloc
-        container.value_locs[key] = loc
-        container.spans[key] = (frame[3], end)
         if raw is not None:
-            container.raws[key] = raw
+            set_raw(container, key, raw)
 
     for event in events:
         kind = event.__class__
         if kind is ScalarEvent:
-            loc = _loc(file, event.start_mark)
+            mark = event.start_mark
+            start, end = mark.index, event.end_mark.index
+            place = (file, mark.line + 1, mark.column + 1, start)
             plain = bool(event.implicit and event.implicit[0]) and not event.style
-            start, end = event.start_mark.index, event.end_mark.index
             if (plain and not event.value and not event.tag
                     and not event.anchor and stack and stack[-1][1] is not _NO_KEY):
                 flow = text[stack[-1][0].loc.index] == "{"
                 index = _empty_value_index(text, stack[-1][8], flow)
                 if index is not None:
-                    loc = _offset_loc(text, file, index, stack[-1][2])
+                    place = _offset_loc(text, file, index, _as_loc(stack[-1][2]))
                     start = end = index
             if event.tag is None:  # most scalars: no tag to check
                 value = _resolve_plain(event.value) if plain else event.value
             else:
                 value, problem = _scalar(event.value, event.tag, plain)
                 if type(value) is Sensitive:
-                    SENSITIVE_PLACES[(loc.file, loc.line, loc.column)] = value
+                    SENSITIVE_PLACES[place[:3]] = value
                 if problem:
-                    diagnostics.append(make("Y004", loc, problem))
+                    diagnostics.append(make("Y004", _as_loc(place), problem))
                 elif (event.tag and not event.tag.startswith(_TAG)
                       and event.tag not in ("!", SENSITIVE_TAG)):
-                    diagnostics.append(make("Y007", loc, f"unknown tag {event.tag}; the value "
-                                            "is read as a plain string"))
+                    diagnostics.append(make("Y007", _as_loc(place), f"unknown tag {event.tag}; "
+                                            "the value is read as a plain string"))
             merge_key = plain and event.value == "<<" and stack and stack[-1][1] is _NO_KEY
             if merge_key:
                 stack[-1][7] = True
             raw = event.value if not isinstance(value, str) else None
-            add(value, loc, start, end, 1, raw)
+            add(value, place, start, end, 1, raw)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -459,11 +731,16 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
                 diagnostics.append(make("Y007", loc, f"unknown tag {tag}; the content is read "
                                         "as plain YAML"))
             container = YMap(loc) if kind is MappingStartEvent else YSeq(loc)
-            stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False, 0])
+            stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False, 0, [], []])
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = stack.pop()
             container = frame[0]
             container.end = event.end_mark.index
+            if kind is MappingEndEvent:
+                if frame[9]:
+                    container._ints = array(_TYPE, frame[9])
+            elif frame[9]:
+                container._locs, container._spans = array(_TYPE, frame[9]), array(_TYPE, frame[10])
             for source, loc in frame[6]:
                 _apply_merge(container, source, loc, diagnostics)
             size = frame[4] + 1
@@ -473,7 +750,7 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             if stack:  # the parent's size counts this whole subtree, for anchors that alias it
                 stack[-1][4] += size - 1
         elif kind is AliasEvent:
-            loc = _loc(file, event.start_mark)
+            loc = _loc(file, event.start_mark)  # a place: a Loc is a tuple too
             if event.anchor not in anchors:
                 raise _Refused(make("Y001", loc, f"found undefined alias '{event.anchor}'"))
             value, size = anchors[event.anchor]
@@ -587,8 +864,7 @@ def _apply_merge(container: YMap, source: Any, loc: Loc, diagnostics: List[Diagn
                 container[key] = value
                 container.key_locs[key] = item.key_locs.get(key, loc)
                 container.value_locs[key] = item.value_locs.get(key, loc)
-                if key in item.raws:
-                    container.raws[key] = item.raws[key]
+                set_raw(container, key, item.raws.get(key))
 
 
 _NO_KEY = object()

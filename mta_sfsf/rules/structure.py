@@ -35,7 +35,7 @@ import re
 from typing import Any, Dict, Optional, Tuple
 
 from ..diagnostics import declare
-from ..descriptor.yaml_io import YMap, YSeq, raw_text
+from ..descriptor.yaml_io import YMap, YSeq, key_loc, raw_text
 from .common import MAX_NAME, did_you_mean, is_number, label
 
 CODES = declare({
@@ -218,9 +218,10 @@ class _Namespaces:
         ``owner`` labels the element that holds it."""
         first = table.get(name)
         if first is None:
-            table[name] = (described, element.key_locs.get("name", element.loc))
+            table[name] = (described, element)  # its place is looked up if ever reported
             return
-        first_label, first_loc = first
+        first_label, first_element = first
+        first_loc = key_loc(first_element, "name")
         self.ctx.report("S005", element, "name", _prefixed(owner, f"Value \"{name}\" for key "
                         f"\"name\" not unique for object \"{what}\""), path + ("name",),
                         hint=f"rename one: {first_label} at line {first_loc.line} has the same "
@@ -389,12 +390,12 @@ def _unique(ctx, owner: str, kind: str, key: str, item: YMap, path: tuple, seen:
                  "resource-types"):
         what = ELEMENTS[_element_of(kind, key)][0]
         if name in seen:
-            first = seen[name]
+            first = key_loc(seen[name], "name")
             ctx.report("S005", item, "name", _prefixed(owner, f"Value \"{name}\" for key \"name\" "
                        f"not unique for object \"{what}\""), path + ("name",),
                        hint=f"rename one: the same name is at line {first.line}")
         else:
-            seen[name] = item.key_locs.get("name", item.loc)
+            seen[name] = item
 
 
 def _element_of(kind: str, key: str) -> str:
@@ -412,7 +413,7 @@ def _implicit_provide(ctx, module: YMap, path: tuple, names: _Namespaces) -> Non
         return
     first = names.dependencies.get(name)
     if first is None:
-        names.dependencies[name] = (f"module \"{name}\"", module.key_locs.get("name", module.loc))
+        names.dependencies[name] = (f"module \"{name}\"", module)
         return
     if first[0].startswith("module "):
         return  # two modules of one name: reported once, as a module

@@ -194,3 +194,13 @@ def test_misspelt_parameters_are_not_checked_on_neo(check):
               "  hcp-deployer-version: '1.2.0'\nmodules:\n  - name: m\n    type: com.sap.java\n"
               "    parameters:\n      name: app\n      memroy: 1G\n")
     assert "S011" not in {code for code, *_ in check(source)}
+
+
+def test_a_name_given_twice_names_the_line_of_the_first(tmp_path):
+    found = _messages(tmp_path, HEAD + "modules:\n  - name: a\n    type: t\n    hooks:\n"
+                                       "      - name: h\n      - name: h\nresources:\n"
+                                       "  - name: r\n  - name: r\n")
+    assert [(d.line, d.hint) for d in found if d.code == "S005"] == [
+        (9, "rename one: the same name is at line 8"),
+        (12, "rename one: resource \"r\" at line 11 has the same name; resource names, provided "
+             "dependency names and module names share one namespace")]
