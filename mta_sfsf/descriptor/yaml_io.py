@@ -63,10 +63,10 @@ def _sensitive(value: str) -> "Sensitive":
     return Sensitive(value)
 
 
-# Positions are C ints in one flat array per container, read back as Loc tuples on demand: a
-# Loc per key and value and a span tuple per key, each in a dict, cost 12 KB a module at scale.
-# Unsigned: an array converts those faster. The reader refuses inputs over MAX_BYTES, so every
-# line, column and offset fits.
+# Positions are C ints in one flat array per container, read back as Loc tuples on demand (a
+# Loc per key and per value and a span per key, in three dicts per map, took 152 MiB at 10,000
+# modules; this store, 47). Unsigned: an array converts those faster. The reader refuses inputs
+# over MAX_BYTES, so every line, column and offset fits.
 _TYPE = "I"
 _ABSENT = 0xFFFFFFFF  # in the first int of a position: not set
 # A YMap's row per key: key Loc (file, line, column, index), value Loc (the same), span (start,
@@ -75,6 +75,7 @@ _KEY, _VALUE, _SPAN, _ROW = 0, 4, 8, 10
 _EMPTY_ROW = (_ABSENT, 0, 0, 0, _ABSENT, 0, 0, 0, _ABSENT, 0)
 _NO_RAWS: Mapping[str, str] = MappingProxyType({})
 _NO_INTS = array(_TYPE)  # shared by containers without positions: never written to
+_NO_ROWS: Mapping[Any, int] = MappingProxyType({})
 _new_tuple = tuple.__new__  # a NamedTuple built without its Python-level __new__: the hot path
 
 
@@ -93,7 +94,8 @@ class YMap(dict):
         self.loc = loc
         self.end = 0
         self.raws: Mapping[str, str] = _NO_RAWS
-        self._rows: Dict[Any, int] = {}  # key -> its row in _ints
+        # key -> its row in _ints; read-only when shared by maps of the same keys (copy to write)
+        self._rows: Mapping[Any, int] = _NO_ROWS
         self._ints = _NO_INTS  # until a position is written (the reader writes them at once)
         self._files: Optional[List[str]] = None  # [loc.file, other files...] once one is needed
 
@@ -170,7 +172,9 @@ def _map_set(node: YMap, key: Any, at: int, ints: Sequence[int]) -> None:
     _writable(node, "_ints")
     row = node._rows.get(key)
     if row is None:
-        row = node._rows[key] = len(node._rows)
+        if type(node._rows) is not dict:
+            node._rows = dict(node._rows)
+        row = node._rows[key] = len(node._rows)  # type: ignore[index]
         node._ints.extend(_EMPTY_ROW)
     start = row * _ROW + at
     node._ints[start:start + len(ints)] = array(_TYPE, ints)
@@ -326,7 +330,7 @@ def copied(node: Any) -> Any:
     copy = type(node)(node.loc)
     if isinstance(node, YMap):
         copy.update(node)
-        copy._rows = dict(node._rows)
+        copy._rows = dict(node._rows) if type(node._rows) is dict else node._rows
         copy._ints = node._ints[:] if node._ints else _NO_INTS
         copy.raws = dict(node.raws) if node.raws else _NO_RAWS
     else:
@@ -627,11 +631,14 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
 
     # A frame is [container, pending key (maps), key place, key start, expanded count, anchor,
     # merge sources, has a merge key, key end, the container's position ints (a map's rows, a
-    # list's locations), a list's spans]: lists until the container ends, as an array grows
-    # slowly one position at a time. A place is a Loc's fields in a plain tuple, which indexes
-    # faster; it becomes a Loc only for a finding.
+    # list's locations), a map's key -> row or a list's spans]: a list until the container
+    # ends, as an array grows slowly one position at a time. A place is a Loc's fields in a
+    # plain tuple, which indexes faster; it becomes a Loc only for a finding.
     stack: List[list] = []
     anchors: Dict[str, Tuple[Any, int]] = {}
+    # A map's keys -> their rows, one read-only dict for all the maps of those keys in that
+    # order (most maps of a descriptor share their keys with many others).
+    shared_rows: Dict[Tuple[Any, ...], Mapping[Any, int]] = {}
     root: Any = None
     documents = 0
     aliased = 0
@@ -663,7 +670,7 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
         if key == "<<" and frame[7]:
             frame[6].append((value, _as_loc(place)))
             return
-        rows, ints = container._rows, frame[9]
+        rows, ints = frame[10], frame[9]
         row = rows.get(key)
         if row is None:
             rows[key] = len(rows)
@@ -731,7 +738,8 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
                 diagnostics.append(make("Y007", loc, f"unknown tag {tag}; the content is read "
                                         "as plain YAML"))
             container = YMap(loc) if kind is MappingStartEvent else YSeq(loc)
-            stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False, 0, [], []])
+            stack.append([container, _NO_KEY, None, 0, 0, event.anchor, [], False, 0, [],
+                          {} if kind is MappingStartEvent else []])
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = stack.pop()
             container = frame[0]
@@ -739,6 +747,11 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             if kind is MappingEndEvent:
                 if frame[9]:
                     container._ints = array(_TYPE, frame[9])
+                    keys = tuple(frame[10])
+                    rows = shared_rows.get(keys)
+                    if rows is None:
+                        rows = shared_rows[keys] = MappingProxyType(frame[10])
+                    container._rows = rows
             elif frame[9]:
                 container._locs, container._spans = array(_TYPE, frame[9]), array(_TYPE, frame[10])
             for source, loc in frame[6]:
