@@ -101,15 +101,15 @@ class YMap(dict):
 
     @property
     def key_locs(self) -> "MutableMapping[Any, Loc]":
-        return _MapLocs(_writable(self, "_ints"), _KEY)
+        return _MapField(self, _KEY)
 
     @property
     def value_locs(self) -> "MutableMapping[Any, Loc]":
-        return _MapLocs(_writable(self, "_ints"), _VALUE)
+        return _MapField(self, _VALUE)
 
     @property
     def spans(self) -> "MutableMapping[Any, Tuple[int, int]]":
-        return _MapSpans(_writable(self, "_ints"), _SPAN)
+        return _MapField(self, _SPAN)
 
 
 class YSeq(list):
@@ -127,11 +127,11 @@ class YSeq(list):
 
     @property
     def item_locs(self) -> "MutableSequence[Loc]":
-        return _SeqLocs(self, _writable(self, "_locs")._locs)
+        return _SeqField(self, _writable(self, "_locs")._locs, 4)
 
     @property
     def spans(self) -> "MutableSequence[Tuple[int, int]]":
-        return _SeqSpans(self, _writable(self, "_spans")._spans)
+        return _SeqField(self, _writable(self, "_spans")._spans, 2)
 
 
 def _writable(node: Any, name: str) -> Any:
@@ -180,46 +180,32 @@ def _map_set(node: YMap, key: Any, at: int, ints: Sequence[int]) -> None:
     node._ints[start:start + len(ints)] = array(_TYPE, ints)
 
 
-class _Locs:
-    """Reads and writes Locs in a field's ints."""
-
-    __slots__ = ()
-    _width = 4
-
-    def _read(self, start: int) -> Loc:
-        return _loc_at(self._node, self._array, start)
-
-    def _pack(self, loc: Loc) -> Tuple[int, ...]:
-        return _loc_ints(self._node, loc)
-
-
-class _Spans:
-    """Reads and writes (start, end) offsets in a field's ints."""
-
-    __slots__ = ()
-    _width = 2
-
-    def _read(self, start: int) -> Tuple[int, int]:
-        ints = self._array
+def _read(node: Any, ints: array, start: int, span: bool) -> Any:
+    """A Loc, or a span (start, end), from ``ints`` at ``start``."""
+    if span:
         return (ints[start], ints[start + 1])
+    return _loc_at(node, ints, start)
 
-    def _pack(self, span: Tuple[int, int]) -> Tuple[int, ...]:
-        start, end = span
+
+def _pack(node: Any, value: Any, span: bool) -> Tuple[int, ...]:
+    if span:
+        start, end = value
         return (start, end)
+    return _loc_ints(node, value)
 
 
 class _MapField(MutableMapping):
-    """One kind of position of a YMap's keys, as a dict (``_read`` and ``_pack`` convert)."""
+    """A YMap's ``key_locs``, ``value_locs`` or ``spans``: a dict view of its rows."""
 
-    __slots__ = ("_node", "_array", "_at")
+    __slots__ = ("_node", "_at")
 
     def __init__(self, node: YMap, at: int) -> None:
-        self._node, self._array, self._at = node, node._ints, at
+        self._node, self._at = node, at
 
     def _start(self, key: Any) -> int:
         """Where the key's position starts in the ints, -1 when it has none."""
         row = self._node._rows.get(key)
-        if row is None or self._array[row * _ROW + self._at] == _ABSENT:
+        if row is None or self._node._ints[row * _ROW + self._at] == _ABSENT:
             return -1
         return row * _ROW + self._at
 
@@ -227,31 +213,33 @@ class _MapField(MutableMapping):
         start = self._start(key)
         if start < 0:
             raise KeyError(key)
-        return self._read(start)
+        return _read(self._node, self._node._ints, start, self._at == _SPAN)
 
     def get(self, key: Any, default: Any = None) -> Any:
         start = self._start(key)
-        return default if start < 0 else self._read(start)
+        if start < 0:
+            return default
+        return _read(self._node, self._node._ints, start, self._at == _SPAN)
 
     def __contains__(self, key: Any) -> bool:
         return self._start(key) >= 0
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        _map_set(self._node, key, self._at, self._pack(value))
+        _map_set(self._node, key, self._at, _pack(self._node, value, self._at == _SPAN))
 
     def __delitem__(self, key: Any) -> None:
         start = self._start(key)
         if start < 0:
             raise KeyError(key)
-        self._array[start] = _ABSENT
+        self._node._ints[start] = _ABSENT
 
     def __iter__(self) -> Iterator[Any]:
-        ints, at = self._array, self._at
+        ints, at = self._node._ints, self._at
         return iter([key for key, row in self._node._rows.items()
                      if ints[row * _ROW + at] != _ABSENT])
 
     def __len__(self) -> int:
-        ints, at = self._array, self._at
+        ints, at = self._node._ints, self._at
         return sum(ints[row * _ROW + at] != _ABSENT for row in self._node._rows.values())
 
     def __repr__(self) -> str:
@@ -259,13 +247,12 @@ class _MapField(MutableMapping):
 
 
 class _SeqField(MutableSequence):
-    """One kind of position of a YSeq's items, as a list (``_read`` and ``_pack`` convert)."""
+    """A YSeq's ``item_locs`` or ``spans``: a list view of one of its arrays."""
 
-    __slots__ = ("_node", "_array")
-    _width: int
+    __slots__ = ("_node", "_array", "_width")
 
-    def __init__(self, node: YSeq, ints: array) -> None:
-        self._node, self._array = node, ints
+    def __init__(self, node: YSeq, ints: array, width: int) -> None:
+        self._node, self._array, self._width = node, ints, width
 
     def __len__(self) -> int:
         return len(self._array) // self._width
@@ -281,11 +268,11 @@ class _SeqField(MutableSequence):
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return self._read(self._start(index))
+        return _read(self._node, self._array, self._start(index), self._width == 2)
 
     def __setitem__(self, index: int, value: Any) -> None:
         start = self._start(index)
-        self._array[start:start + self._width] = array(_TYPE, self._pack(value))
+        self._array[start:start + self._width] = array(_TYPE, self._ints_of(value))
 
     def __delitem__(self, index: int) -> None:
         start = self._start(index)
@@ -293,10 +280,13 @@ class _SeqField(MutableSequence):
 
     def insert(self, index: int, value: Any) -> None:
         start = max(0, min(index + len(self) if index < 0 else index, len(self))) * self._width
-        self._array[start:start] = array(_TYPE, self._pack(value))
+        self._array[start:start] = array(_TYPE, self._ints_of(value))
 
     def append(self, value: Any) -> None:
-        self._array.extend(self._pack(value))
+        self._array.extend(self._ints_of(value))
+
+    def _ints_of(self, value: Any) -> Tuple[int, ...]:
+        return _pack(self._node, value, self._width == 2)
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, (_SeqField, list)):
@@ -307,22 +297,6 @@ class _SeqField(MutableSequence):
 
     def __repr__(self) -> str:
         return repr(list(self))
-
-
-class _MapLocs(_Locs, _MapField):
-    __slots__ = ()
-
-
-class _MapSpans(_Spans, _MapField):
-    __slots__ = ()
-
-
-class _SeqLocs(_Locs, _SeqField):
-    __slots__ = ()
-
-
-class _SeqSpans(_Spans, _SeqField):
-    __slots__ = ()
 
 
 def copied(node: Any) -> Any:
