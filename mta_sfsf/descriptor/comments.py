@@ -16,7 +16,7 @@ import re
 from typing import Any, List, Tuple
 
 from ..diagnostics import Loc
-from .yaml_io import YMap, YSeq
+from .yaml_io import YMap, YSeq, value_span
 
 MARK = "mta-sfsf:"
 KINDS = ("disable", "disable-file")
@@ -89,16 +89,12 @@ def _scalar_spans(tree: Any) -> List[Tuple[int, int]]:
         if id(node) in seen:  # an alias: its text was visited where it was anchored
             continue
         seen.add(id(node))
-        if isinstance(node, YMap):
-            for key, value in node.items():
+        if isinstance(node, (YMap, YSeq)):
+            for key, value in node.items() if isinstance(node, YMap) else enumerate(node):
                 if isinstance(value, (YMap, YSeq)):
                     todo.append(value)
-                elif key in node.spans and key in node.value_locs:
-                    spans.append((node.value_locs[key].index, node.spans[key][1]))
-        elif isinstance(node, YSeq):
-            for position, value in enumerate(node):
-                if isinstance(value, (YMap, YSeq)):
-                    todo.append(value)
-                elif position < len(node.spans):
-                    spans.append((node.item_locs[position].index, node.spans[position][1]))
+                else:
+                    span = value_span(node, key)
+                    if span is not None:
+                        spans.append(span)
     return spans

@@ -343,6 +343,21 @@ def key_loc(container: Any, key: Any) -> Loc:
     return value_loc(container, key)
 
 
+def value_span(container: Any, key: Any) -> Optional[Tuple[int, int]]:
+    """Where the value of ``container[key]`` starts and ends (character offsets), None when
+    unknown (a value merged in from another file, say)."""
+    if isinstance(container, YMap):
+        row = container._rows.get(key)
+        ints = container._ints
+        if row is None or _ABSENT in (ints[row * _ROW + _VALUE], ints[row * _ROW + _SPAN]):
+            return None
+        return (ints[row * _ROW + _VALUE + 3], ints[row * _ROW + _SPAN + 1])
+    if isinstance(container, YSeq) and 0 <= key < min(len(container._locs) // 4,
+                                                      len(container._spans) // 2):
+        return (container._locs[key * 4 + 3], container._spans[key * 2 + 1])
+    return None
+
+
 def raw_text(container: YMap, key: str) -> str:
     """A scalar as written (``3.10`` stays ``3.10``)."""
     if key in container.raws:
