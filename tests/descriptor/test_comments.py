@@ -75,6 +75,8 @@ def test_codes_in_any_case_and_spacing(validate):
     "|\n        text\n        # mta-sfsf: disable-file=N020\n",
     ">-\n        # mta-sfsf: disable-file=N020\n",
     '"multi\n        line # mta-sfsf: disable-file=N020"',
+    '["see # mta-sfsf: disable-file=N020"]',  # list items too
+    "\n        - 'see # mta-sfsf: disable-file=N020'",
 ])
 def test_a_hash_inside_a_value_is_not_a_comment(validate, value):
     code, found, suppressed = validate(f"      note: {value}\n      API_TOKEN: abc\n")
