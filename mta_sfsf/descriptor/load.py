@@ -97,7 +97,13 @@ def read_bytes(path: str) -> tuple:
         return f"{path}!/{MTAR_DESCRIPTOR}", read_mtar_descriptor(FsPath(path)), path
     try:
         with open(path, "rb") as handle:
-            return path, handle.read(MAX_BYTES + 1), None
+            # What the file holds, at most one byte past the limit: a buffer of the limit's
+            # size for each small file would cost more than reading it.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, MAX_BYTES) + 1)
+            if len(data) > size:  # it grew while read, or has no size (a pipe, a device)
+                data += handle.read(MAX_BYTES + 1 - len(data))
+            return path, data, None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:

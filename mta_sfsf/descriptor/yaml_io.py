@@ -388,13 +388,26 @@ def decode(data: bytes, file: str) -> Tuple[Optional[str], List[Diagnostic]]:
                            hint="save the file as UTF-8")]
 
 
-def _parser(pure: bool = False):
+def _events(text: str, pure: bool = False) -> Iterator[Any]:
+    """The parser's events for ``text``: libyaml's through ruamel.yaml.clib's parser, straight
+    (a ``YAML()`` object per file costs more than parsing a small one), or the pure-Python
+    parser's, which makes the same event classes (also where the C extension is missing)."""
+    if not pure:
+        try:
+            from _ruamel_yaml import CParser
+        except ImportError:
+            CParser = None
+        if CParser is not None:
+            parser = CParser(text)
+            try:
+                while parser.check_event():
+                    yield parser.get_event()
+            finally:
+                parser.dispose()
+            return
     from ruamel.yaml import YAML
 
-    try:
-        return YAML(typ="safe", pure=pure)
-    except Exception:  # no C extension here: the pure-Python parser gives the same events
-        return YAML(typ="safe", pure=True)
+    yield from YAML(typ="safe", pure=True).parse(text)
 
 
 def _scalar(value: str, tag: Optional[str], plain: bool) -> Tuple[Any, Optional[str]]:
@@ -518,7 +531,7 @@ def _load_text(text: str, file: str, pure: bool) -> Tuple[Any, List[Diagnostic]]
     if not pure:
         diagnostics: List[Diagnostic] = []
         try:
-            return _build(_parser().parse(text), file, diagnostics, text), diagnostics
+            return _build(_events(text), file, diagnostics, text), diagnostics
         except _Refused as refused:
             return None, diagnostics + [refused.diagnostic]
         except Exception as exc:
@@ -562,7 +575,7 @@ def _parse_pure(text: str, file: str) -> Tuple[Any, List[Diagnostic]]:
         # NEL, LS and PS break lines for libyaml (YAML 1.1) and the deployers, not for the
         # YAML 1.2 pure parser: one character each for another, so every offset stays.
         readable = text.translate(_ONLY_YAML11_BREAKS) if not text.isascii() else text
-        root = _build(_parser(pure=True).parse(readable), file, diagnostics, text)
+        root = _build(_events(readable, pure=True), file, diagnostics, text)
     except _Refused as refused:
         return None, diagnostics + [refused.diagnostic]
     except RecursionError:
@@ -777,7 +790,7 @@ def load_values(text: str) -> Any:
     with CyclicGCPaused():
         for pure in (False, True):  # the pure-Python parser decides, as for load_text
             try:
-                return _values(_parser(pure=pure).parse(text))
+                return _values(_events(text, pure))
             except _Refused:
                 return None
             except Exception:

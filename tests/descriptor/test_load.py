@@ -165,3 +165,14 @@ def test_unusable_content_is_a_diagnostic_not_a_crash(tmp_path, capsys, data, ex
     code, report, err = run_json(capsys, str(path))
     assert code == 1 and "Traceback" not in err
     assert [(d["code"], d["line"], d["column"]) for d in report["diagnostics"]] == [expected]
+
+
+def test_a_file_over_the_limit_is_read_only_one_byte_past_it(tmp_path, capsys):
+    from mta_sfsf.descriptor.load import read_bytes
+
+    big = tmp_path / "mtad.yaml"
+    with open(big, "wb") as handle:
+        handle.truncate(MAX_BYTES + 4096)  # sparse: no disk written
+    assert len(read_bytes(str(big))[1]) == MAX_BYTES + 1
+    assert main(["validate", str(big)]) == 1
+    assert f"input is larger than the {MAX_BYTES:,}-byte limit" in capsys.readouterr().out
