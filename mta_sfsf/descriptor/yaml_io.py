@@ -396,18 +396,12 @@ def _events(text: str, pure: bool = False) -> Iterator[Any]:
         try:
             from _ruamel_yaml import CParser
         except ImportError:
-            CParser = None
-        if CParser is not None:
-            parser = CParser(text)
-            try:
-                while parser.check_event():
-                    yield parser.get_event()
-            finally:
-                parser.dispose()
-            return
+            pass
+        else:
+            return iter(CParser(text).get_event, None)  # None once the stream has ended
     from ruamel.yaml import YAML
 
-    yield from YAML(typ="safe", pure=True).parse(text)
+    return YAML(typ="safe", pure=True).parse(text)
 
 
 def _scalar(value: str, tag: Optional[str], plain: bool) -> Tuple[Any, Optional[str]]:
@@ -698,24 +692,24 @@ def _build(events, file: str, diagnostics: List[Diagnostic], text: str) -> Any:
             start, end = mark.index, event.end_mark.index
             place = (file, mark.line + 1, mark.column + 1, start)
             plain = bool(event.implicit and event.implicit[0]) and not event.style
-            if (plain and not event.value and not event.tag
+            tag = event.tag  # a property
+            if (plain and not event.value and not tag
                     and not event.anchor and stack and stack[-1][1] is not _NO_KEY):
                 flow = text[stack[-1][0].loc.index] == "{"
                 index = _empty_value_index(text, stack[-1][8], flow)
                 if index is not None:
                     place = _offset_loc(text, file, index, _as_loc(stack[-1][2]))
                     start = end = index
-            if event.tag is None:  # most scalars: no tag to check
+            if tag is None:  # most scalars: no tag to check
                 value = _resolve_plain(event.value) if plain else event.value
             else:
-                value, problem = _scalar(event.value, event.tag, plain)
+                value, problem = _scalar(event.value, tag, plain)
                 if type(value) is Sensitive:
                     SENSITIVE_PLACES[place[:3]] = value
                 if problem:
                     diagnostics.append(make("Y004", _as_loc(place), problem))
-                elif (event.tag and not event.tag.startswith(_TAG)
-                      and event.tag not in ("!", SENSITIVE_TAG)):
-                    diagnostics.append(make("Y007", _as_loc(place), f"unknown tag {event.tag}; "
+                elif tag and not tag.startswith(_TAG) and tag not in ("!", SENSITIVE_TAG):
+                    diagnostics.append(make("Y007", _as_loc(place), f"unknown tag {tag}; "
                                             "the value is read as a plain string"))
             merge_key = plain and event.value == "<<" and stack and stack[-1][1] is _NO_KEY
             if merge_key:
