@@ -298,10 +298,13 @@ def build_outputs(options: ExpandOptions, descriptor: Descriptor, plan: Plan, ol
 
 def _unchanged(path: str, recorded: Optional[str]) -> Optional[bytes]:
     """The bytes of ``path`` when their SHA-256 is ``recorded`` (what expand wrote there), else
-    None (no such file, or changed since)."""
+    None (no such regular file, or changed since)."""
+    if recorded is None or not os.path.isfile(path):  # a pipe there would block the read
+        return None
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_RUNBOOK + 1)
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(size + 1) if size <= MAX_RUNBOOK else b""
     except OSError:
         return None
     return data if hashlib.sha256(data).hexdigest() == recorded else None

@@ -102,3 +102,13 @@ def test_an_up_to_date_rerun_does_not_import_jinja2(tmp_path):
                            text=True, timeout=60) for _ in range(2)]
     assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
     assert [run.stdout.split() for run in runs] == [["True", "False"], ["False", "False"]]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_in_place_of_the_runbook_is_not_read(capsys, tmp_path, renders):
+    out = tmp_path / "out"
+    expand(capsys, out)
+    (out / "RUNBOOK.md").unlink()
+    os.mkfifo(out / "RUNBOOK.md")  # reading it would wait for a writer forever
+    expand(capsys, out, "--force")
+    assert renders.call_count == 2 and (out / "RUNBOOK.md").is_file()
