@@ -12,7 +12,7 @@ from typing import Dict, List, NamedTuple, Optional, TextIO, Tuple
 from .config import settings
 from .descriptor.load import Descriptor, Document, extension_files, load, read_document
 from .descriptor.pairing import MAX_CHAINS, Group, alternatives, assign, is_extension
-from .descriptor.yaml_io import value_loc
+from .descriptor.tree import value_loc
 from .diagnostics import Diagnostic, declared, exit_code, make
 from .errors import InputError
 from .report import FORMATS, default_format, reporter

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from conftest import CORPUS, ROOT, SAMPLE, run_cli
-from mta_sfsf.descriptor.yaml_io import YMap, YSeq
+from mta_sfsf.descriptor.tree import YMap, YSeq
 from mta_sfsf.diagnostics import format_path
 from mta_sfsf.rules import neo_types as T
 from mta_sfsf.rules import outbound, sfsf

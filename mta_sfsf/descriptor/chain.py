@@ -33,7 +33,8 @@ from typing import Any, Dict, List, Optional
 
 from ..diagnostics import Diagnostic, Path, Suggester, declare, listing, make, suggest
 from .sensitive import secret_values
-from .yaml_io import CyclicGCPaused, YMap, YSeq, copied, key_loc, raw_text, set_raw, value_loc
+from .yaml_io import CyclicGCPaused
+from .tree import YMap, YSeq, copied, key_loc, raw_text, set_raw, value_loc
 
 CODES = declare({
     "X001": ("error", "two extension descriptors extend the same parent"),

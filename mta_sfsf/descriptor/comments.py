@@ -16,7 +16,7 @@ import re
 from typing import Any, List, Tuple
 
 from ..diagnostics import Loc
-from .yaml_io import YMap, YSeq, value_span
+from .tree import YMap, YSeq, value_span
 
 MARK = "mta-sfsf:"
 KINDS = ("disable", "disable-file")

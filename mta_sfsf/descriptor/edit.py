@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Sequence, Tuple
 
-from .yaml_io import YMap, YSeq, line_end, line_start
+from .yaml_io import line_end, line_start
+from .tree import YMap, YSeq
 
 PathPart = Any
 Edit = Tuple[int, int, str]

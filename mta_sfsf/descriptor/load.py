@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, List, Optional
 from ..diagnostics import Diagnostic, Loc, make
 from ..errors import InputError
 from . import chain
-from .yaml_io import MAX_BYTES, YMap, YSeq, decode, load_text, raw_text
+from .yaml_io import MAX_BYTES, decode, load_text
+from .tree import YMap, YSeq, raw_text
 
 if TYPE_CHECKING:  # pathlib (and the urllib.parse it imports) only where a folder is read
     from pathlib import Path as FsPath

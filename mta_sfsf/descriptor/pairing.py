@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Tuple
 
 from ..errors import InputError
 from .load import FOLDER_DESCRIPTORS, Document, read_document
-from .yaml_io import YMap, YSeq, raw_text
+from .tree import YMap, YSeq, raw_text
 
 EXTENSION_SUFFIX = ".mtaext"
 # Extension descriptors that share IDs can form a lattice whose leaf paths multiply: past this

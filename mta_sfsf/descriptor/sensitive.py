@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Set
 
-from .yaml_io import YMap, YSeq
+from .tree import YMap, YSeq
 
 _SECRET_ENDINGS = ("password", "passwd", "pwd", "passphrase", "secret", "token", "apikey",
                    "privatekey", "secretkey", "accesskey")

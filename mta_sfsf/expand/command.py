@@ -24,7 +24,8 @@ from ..report import FORMATS, default_format, reporter
 from ..rules import findings
 from ..rules.suppress import Silencer
 from ..rules.outbound import TOOL_KEYS
-from ..descriptor.yaml_io import YMap, load_values
+from ..descriptor.yaml_io import load_values
+from ..descriptor.tree import YMap
 
 PLAN_FILE, RUNBOOK_FILE, DESCRIPTOR_FILE = "plan.json", "RUNBOOK.md", "mtad.yaml"
 # What expand last wrote into an output folder: each file's SHA-256 ("files"; a file there that

@@ -14,7 +14,7 @@ from ..rules.common import label
 from ..rules.outbound import SAML_BEARER, token_lifetime_seconds
 from ..rules.parameter_checks import SFSF_MODULE_TYPES
 from ..secrets import env_name, walk
-from ..descriptor.yaml_io import YMap, YSeq, value_loc
+from ..descriptor.tree import YMap, YSeq, value_loc
 
 PARAMETER = "sfsf-outbound-connections"
 

@@ -591,7 +591,7 @@ def _unused_parameter(main: Any, deployable: Any, c: Connection, locator: list):
 
 
 def _written_at(container: Any, key: str, default: Loc) -> Loc:
-    from ..descriptor.yaml_io import value_loc
+    from ..descriptor.tree import value_loc
 
     return value_loc(container, key) if hasattr(container, "value_locs") else default
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any, Iterator, List, Optional, Tuple
 
 from ..diagnostics import Diagnostic, Path, make
-from ..descriptor.yaml_io import (SENSITIVE_PLACES, SENSITIVE_VALUES, CyclicGCPaused, YMap, YSeq,
-                                   key_loc, value_loc)
+from ..descriptor.yaml_io import SENSITIVE_PLACES, SENSITIVE_VALUES, CyclicGCPaused
+from ..descriptor.tree import YMap, YSeq, key_loc, value_loc
 from . import (controller_parameters, deploy_order, literal_secrets, misspelt_parameters, neo,
                outbound, references, sfsf, structure)
 from .common import element_of

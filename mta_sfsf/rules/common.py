@@ -16,7 +16,7 @@ import re
 from typing import Any, Iterable, Iterator, Optional, Tuple, Union
 
 from ..diagnostics import Loc, Suggester, suggest
-from ..descriptor.yaml_io import YMap, YSeq
+from ..descriptor.tree import YMap, YSeq
 
 # The deployer's pattern and length for IDs and names.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-\.]+$")

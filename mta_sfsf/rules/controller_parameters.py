@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import declare
-from ..descriptor.yaml_io import YMap, YSeq
+from ..descriptor.tree import YMap, YSeq
 from .common import has_placeholder, indexed_maps, name_of
 
 CODES = declare({

@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 from ..diagnostics import declare
-from ..descriptor.yaml_io import YMap, YSeq
+from ..descriptor.tree import YMap, YSeq
 from .common import indexed_maps, name_of
 
 CODES = declare({

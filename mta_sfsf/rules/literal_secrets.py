@@ -26,7 +26,8 @@ from typing import Any, Set
 
 from ..diagnostics import declare, format_path
 from ..descriptor.sensitive import is_sensitive_name
-from ..descriptor.yaml_io import Sensitive, YMap, YSeq, value_loc
+from ..descriptor.yaml_io import Sensitive
+from ..descriptor.tree import YMap, YSeq, value_loc
 
 CODES = declare({
     "N020": ("error", "a literal password, secret, token or key in the deployment descriptor"),

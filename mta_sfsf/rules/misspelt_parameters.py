@@ -16,7 +16,7 @@ import re
 from typing import Iterable, Optional
 
 from ..diagnostics import declare
-from ..descriptor.yaml_io import YMap
+from ..descriptor.tree import YMap
 from .common import indexed_maps
 
 CODES = declare({

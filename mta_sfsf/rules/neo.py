@@ -53,7 +53,7 @@ import re
 from typing import Any, Dict, Optional, Set, Tuple
 
 from ..diagnostics import declare, suggest
-from ..descriptor.yaml_io import YMap, YSeq, raw_text, value_loc
+from ..descriptor.tree import YMap, YSeq, raw_text, value_loc
 from . import neo_types as T
 from .common import did_you_mean, has_placeholder, is_number, one_of
 from .sfsf import sfsf_near_miss

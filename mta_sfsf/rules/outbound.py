@@ -52,7 +52,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from ..diagnostics import Loc, Path, declare
 from ..urls import url_problem
-from ..descriptor.yaml_io import YMap, YSeq, value_loc
+from ..descriptor.tree import YMap, YSeq, value_loc
 from .common import MAX_NAME, NAME_PATTERN, has_placeholder, indexed_maps, label
 from .literal_secrets import is_sensitive_name
 from .neo import check_application_name

@@ -10,7 +10,7 @@ import re
 from typing import Any, Iterable, Iterator, Optional, Tuple
 
 from ..diagnostics import Path, declare
-from ..descriptor.yaml_io import YMap
+from ..descriptor.tree import YMap
 from .common import MAX_NAME, did_you_mean, has_placeholder, one_of
 
 # The codes reported through these checks; each family's ``CODES`` includes them.

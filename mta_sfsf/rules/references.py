@@ -52,7 +52,7 @@ import re
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from ..diagnostics import Suggester, declare, listing
-from ..descriptor.yaml_io import YMap, YSeq
+from ..descriptor.tree import YMap, YSeq
 from .common import did_you_mean, indexed_maps, label, mapping, name_of
 
 CODES = declare({

@@ -30,7 +30,7 @@ module's.
 from __future__ import annotations
 
 from ..diagnostics import declare
-from ..descriptor.yaml_io import YMap, YSeq
+from ..descriptor.tree import YMap, YSeq
 from . import neo_types as T
 from .common import has_placeholder
 from .misspelt_parameters import one_slip

@@ -35,7 +35,7 @@ import re
 from typing import Any, Dict, Optional, Tuple
 
 from ..diagnostics import declare
-from ..descriptor.yaml_io import YMap, YSeq, key_loc, raw_text
+from ..descriptor.tree import YMap, YSeq, key_loc, raw_text
 from .common import MAX_NAME, did_you_mean, is_number, label
 
 CODES = declare({

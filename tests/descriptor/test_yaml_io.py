@@ -11,7 +11,8 @@ import pytest
 
 from conftest import CORPUS
 from mta_sfsf.descriptor import yaml_io
-from mta_sfsf.descriptor.yaml_io import Sensitive, YMap, YSeq, decode, load_text, raw_text
+from mta_sfsf.descriptor.yaml_io import Sensitive, decode, load_text
+from mta_sfsf.descriptor.tree import YMap, YSeq, raw_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

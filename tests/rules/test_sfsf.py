@@ -16,7 +16,7 @@ from mta_sfsf.rules.common import MAX_NAME, NAME_PATTERN
 from mta_sfsf.rules.parameter_checks import NOT_ONE_LINE
 from mta_sfsf.schema import descriptor_schema
 from mta_sfsf.validate import ValidateOptions, check as validate, run
-from mta_sfsf.descriptor.yaml_io import YMap, YSeq
+from mta_sfsf.descriptor.tree import YMap, YSeq
 
 from conftest import JAVA_MODULE_HEAD, SAMPLE
 
