@@ -14,6 +14,16 @@ CASES = HERE / "expand-cases"
 GOLDEN = HERE / "golden"
 SAMPLE = HERE.parent / "sample-mta"
 FIXED_TIME = (2024, 5, 17, 12, 30, 0)
+# The sample's extension and a landscape, for expanding the sample into an output folder.
+SAMPLE_ARGS = ["-e", str(SAMPLE / "sample.mtaext"), "--host", "eu2.hana.ondemand.com",
+               "--account", "acme"]
+
+
+def expand_sample(capsys, out, *extra, args=SAMPLE_ARGS):
+    """``mta-sfsf expand`` of the sample into ``out`` -> (exit code, stdout, stderr)."""
+    from conftest import run_cli
+
+    return run_cli(capsys, "expand", str(SAMPLE / "mtad.yaml"), "-o", str(out), *args, *extra)
 
 
 def build_mtar(path: Path, descriptor: bytes) -> None:

@@ -19,13 +19,13 @@ from ..diagnostics import Loc
 
 # Positions are C ints in one flat array per container, read back as Loc tuples on demand (a
 # Loc per key and per value and a span per key, in three dicts per map, took 152 MiB at 10,000
-# modules; this store, 47). Unsigned: an array converts those faster. The reader refuses inputs
+# modules; this store, 43). Unsigned: an array converts those faster. The reader refuses inputs
 # over MAX_BYTES, so every line, column and offset fits.
 _TYPE = "I"
 _ABSENT = 0xFFFFFFFF  # in the first int of a position: not set
 # A YMap's row per key: key Loc (file, line, column, index), value Loc (the same), span (start,
 # end); a Loc's file is a number, 0 for the container's own file (see _file_number).
-_KEY, _VALUE, _SPAN, _ROW = 0, 4, 8, 10
+_KEY, _VALUE, _SPAN, ROW = 0, 4, 8, 10
 _EMPTY_ROW = (_ABSENT, 0, 0, 0, _ABSENT, 0, 0, 0, _ABSENT, 0)
 _NO_RAWS: Mapping[str, str] = MappingProxyType({})
 _NO_INTS = array(_TYPE)  # shared by containers without positions: never written to
@@ -117,9 +117,9 @@ def _loc_at(node: Any, ints: array, at: int) -> Loc:
 def _map_loc(node: YMap, key: Any, at: int) -> Optional[Loc]:
     """The Loc of a key (at=_KEY) or of its value (_VALUE), None when not set."""
     row = node._rows.get(key)
-    if row is None or node._ints[row * _ROW + at] == _ABSENT:
+    if row is None or node._ints[row * ROW + at] == _ABSENT:
         return None
-    return _loc_at(node, node._ints, row * _ROW + at)
+    return _loc_at(node, node._ints, row * ROW + at)
 
 
 def _map_set(node: YMap, key: Any, at: int, ints: Sequence[int]) -> None:
@@ -130,7 +130,7 @@ def _map_set(node: YMap, key: Any, at: int, ints: Sequence[int]) -> None:
             node._rows = dict(node._rows)
         row = node._rows[key] = len(node._rows)  # type: ignore[index]
         node._ints.extend(_EMPTY_ROW)
-    start = row * _ROW + at
+    start = row * ROW + at
     node._ints[start:start + len(ints)] = array(_TYPE, ints)
 
 
@@ -159,9 +159,9 @@ class _MapField(MutableMapping):
     def _start(self, key: Any) -> int:
         """Where the key's position starts in the ints, -1 when it has none."""
         row = self._node._rows.get(key)
-        if row is None or self._node._ints[row * _ROW + self._at] == _ABSENT:
+        if row is None or self._node._ints[row * ROW + self._at] == _ABSENT:
             return -1
-        return row * _ROW + self._at
+        return row * ROW + self._at
 
     def __getitem__(self, key: Any) -> Any:
         start = self._start(key)
@@ -190,11 +190,11 @@ class _MapField(MutableMapping):
     def __iter__(self) -> Iterator[Any]:
         ints, at = self._node._ints, self._at
         return iter([key for key, row in self._node._rows.items()
-                     if ints[row * _ROW + at] != _ABSENT])
+                     if ints[row * ROW + at] != _ABSENT])
 
     def __len__(self) -> int:
         ints, at = self._node._ints, self._at
-        return sum(ints[row * _ROW + at] != _ABSENT for row in self._node._rows.values())
+        return sum(ints[row * ROW + at] != _ABSENT for row in self._node._rows.values())
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -303,9 +303,9 @@ def value_span(container: Any, key: Any) -> Optional[Tuple[int, int]]:
     if isinstance(container, YMap):
         row = container._rows.get(key)
         ints = container._ints
-        if row is None or _ABSENT in (ints[row * _ROW + _VALUE], ints[row * _ROW + _SPAN]):
+        if row is None or _ABSENT in (ints[row * ROW + _VALUE], ints[row * ROW + _SPAN]):
             return None
-        return (ints[row * _ROW + _VALUE + 3], ints[row * _ROW + _SPAN + 1])
+        return (ints[row * ROW + _VALUE + 3], ints[row * ROW + _SPAN + 1])
     if isinstance(container, YSeq) and 0 <= key < min(len(container._locs) // 4,
                                                       len(container._spans) // 2):
         return (container._locs[key * 4 + 3], container._spans[key * 2 + 1])
@@ -318,10 +318,6 @@ def raw_text(container: YMap, key: str) -> str:
         return container.raws[key]
     value = container.get(key)
     return "" if value is None else str(value)
-
-
-# The reader's rows: ROW ints per key, as a YMap stores them (see _KEY, _VALUE, _SPAN above).
-ROW = _ROW
 
 
 def seal_map(node: YMap, ints: List[int], rows: Dict[Any, int],

@@ -360,16 +360,13 @@ def _refuse_overwriting_inputs(options: ExpandOptions, targets) -> None:
 
 def _differs(path: str, data: Output) -> bool:
     """Whether the file at ``path`` (if any) differs from ``data``, reading it in chunks."""
+    if not isinstance(data, bytes):
+        return _file_hash(path) != data.digest()
     try:
         with open(path, "rb") as handle:
-            if isinstance(data, bytes):
-                return handle.read(len(data) + 1) != data
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
+            return handle.read(len(data) + 1) != data
     except OSError:
         return True
-    return digest.hexdigest() != data.digest()
 
 
 def _file_hash(path: str) -> Optional[str]:

@@ -6,15 +6,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, run_cli
-
-SAMPLE = ROOT / "sample-mta"
-ARGS = ["-e", str(SAMPLE / "sample.mtaext"), "--host", "eu2.hana.ondemand.com", "--account",
-        "acme"]
-
-
-def expand(capsys, out, *extra):
-    return run_cli(capsys, "expand", str(SAMPLE / "mtad.yaml"), "-o", str(out), *ARGS, *extra)
+from expand_helpers import expand_sample as expand
 
 
 def test_a_first_run_and_a_rerun_over_its_own_output_work(capsys, tmp_path):

@@ -11,18 +11,14 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT
+from expand_helpers import SAMPLE, SAMPLE_ARGS as ARGS, expand_sample
 from mta_sfsf.expand import render as render_module
 from mta_sfsf.expand import runbook
 
-SAMPLE = ROOT / "sample-mta"
-ARGS = ["-e", str(SAMPLE / "sample.mtaext"), "--host", "eu2.hana.ondemand.com", "--account",
-        "acme"]
-
 
 def expand(capsys, out, *extra, args=ARGS):
-    code, _, err = run_cli(capsys, "expand", str(SAMPLE / "mtad.yaml"), "-o", str(out), *args,
-                           *extra)
+    code, _, err = expand_sample(capsys, out, *extra, args=args)
     assert code == 0, err
 
 
